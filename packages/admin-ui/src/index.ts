@@ -1,0 +1,2 @@
+// The admin web app is built in its own issue; this package reserves its place in the layout.
+export {};

@@ -1,0 +1,29 @@
+export type { BootstrapResult } from "./bootstrap.js";
+export { createGateway, type Gateway, type GatewayOptions } from "./gateway.js";
+export { defaultHealthPolicy, type HealthPolicy, onCheck, onFailure, onSuccess } from "./pool/health.js";
+export { KeyPool, type KeyPoolOptions, type Selection, type SelectOptions, type WaitUntil } from "./pool/key-pool.js";
+export { keyId, type NewKeyInput, newKeyRecord, splitKeys } from "./pool/new-key.js";
+export {
+  type Candidate,
+  type CandidateList,
+  leastRecentlyUsed,
+  random,
+  roundRobin,
+  type SelectionStrategy,
+  type StrategyName,
+  strategies,
+  strategyByName,
+  type WeightedOptions,
+  weighted,
+} from "./pool/strategies.js";
+export { extractClientCredential } from "./proxy/client-auth.js";
+export { defaultProxyOptions, type ProxyOptions, type ProxyOutcome } from "./proxy/pipeline.js";
+export { resolveProvider } from "./proxy/resolve-provider.js";
+export { OPENAI_OPERATIONS } from "./proxy/routes.js";
+export { type ErrorType, errors, GatewayError, type GatewayErrorOptions } from "./spec/errors.js";
+export * from "./spec/provider.js";
+export * from "./spec/storage.js";
+export { constantTimeEqual, hashPassword, randomSecret, sha256Hex, verifyPassword } from "./util/crypto.js";
+export { CLIENT_CREDENTIAL_HEADERS, forwardableRequestHeaders, parseRetryAfter } from "./util/headers.js";
+export { maskSecret, redact } from "./util/mask.js";
+export { joinURL, stripQueryParams } from "./util/url.js";

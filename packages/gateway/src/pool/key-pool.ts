@@ -1,0 +1,323 @@
+/**
+ * The key pool: an in-memory snapshot of every key, grouped by provider, that answers
+ * "which key next?" without touching storage. Health changes are applied in memory at once and
+ * written behind; other instances' changes arrive through the storage's change feed, polled at
+ * most every `refreshIntervalMs` (lazily, from requests, so it works on Workers too).
+ */
+import type { FailureClass, KeyCheckResult, PoolKey } from "../spec/provider.js";
+import type { HistoryEntry, KeyPatch, KeyRecord, Storage } from "../spec/storage.js";
+import { defaultHealthPolicy, type HealthPolicy, onCheck, onFailure, onSuccess } from "./health.js";
+import { IndexedList } from "./indexed-list.js";
+import { MinHeap } from "./min-heap.js";
+import { random, type SelectionStrategy } from "./strategies.js";
+import { WriteBehind } from "./write-behind.js";
+
+export interface KeyPoolOptions {
+  storage: Storage;
+  /** @default random() */
+  strategy?: SelectionStrategy;
+  policy?: Partial<HealthPolicy>;
+  /** How stale another instance's view may get. @default 5000 */
+  refreshIntervalMs?: number;
+  /** Free models per provider id: requests for them may use exhausted keys. */
+  freeModels?: (providerId: string) => ReadonlySet<string> | undefined;
+  /** Injected clock, for tests. @default Date.now */
+  now?: () => number;
+  /** How long health patches gather before they are written. @default 250 */
+  writeDelayMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+export type Selection =
+  | { ok: true; key: KeyRecord }
+  | { ok: false; reason: "cooling"; retryAfterMs: number }
+  | { ok: false; reason: "empty" };
+
+export interface SelectOptions {
+  model?: string;
+  /** Keys this request already tried. */
+  exclude?: ReadonlySet<string>;
+}
+
+class ProviderKeys {
+  readonly serving = new IndexedList<KeyRecord>();
+  /** Serving keys plus exhausted ones: candidates for free models. */
+  readonly servingOrExhausted = new IndexedList<KeyRecord>();
+  readonly cooling = new MinHeap();
+}
+
+/** Runs work in the background; Workers pass `ctx.waitUntil` so it outlives the response. */
+export type WaitUntil = (promise: Promise<unknown>) => void;
+
+export class KeyPool {
+  readonly policy: HealthPolicy;
+  private readonly records = new Map<string, KeyRecord>();
+  private readonly byProvider = new Map<string, ProviderKeys>();
+  private readonly writer: WriteBehind;
+  private readonly now: () => number;
+  private strategy: SelectionStrategy;
+  private changesCursor: string | undefined;
+  private lastRefreshAt = 0;
+  private refreshing: Promise<void> | undefined;
+  private loaded: Promise<void> | undefined;
+  private historyBuffer: HistoryEntry[] = [];
+  /** Storage reads made by the pool (a benchmark figure). */
+  storageReads = 0;
+
+  constructor(private readonly options: KeyPoolOptions) {
+    this.policy = { ...defaultHealthPolicy, ...options.policy };
+    this.now = options.now ?? Date.now;
+    this.strategy = options.strategy ?? random();
+    this.writer = new WriteBehind({
+      keys: options.storage.keys,
+      delayMs: options.writeDelayMs,
+      onError: options.onError,
+    });
+  }
+
+  /** Storage writes issued by the pool's write-behind queue. */
+  get storageWrites(): number {
+    return this.writer.writes;
+  }
+
+  setStrategy(strategy: SelectionStrategy): void {
+    this.strategy = strategy;
+  }
+
+  updatePolicy(policy: Partial<HealthPolicy>): void {
+    Object.assign(this.policy, policy);
+  }
+
+  /** Loads every key once; later calls return the same promise. */
+  ready(): Promise<void> {
+    this.loaded ??= this.reload();
+    return this.loaded;
+  }
+
+  /** Drops the snapshot and reads every key again, page by page. */
+  async reload(): Promise<void> {
+    const start = await this.options.storage.keys.changes();
+    this.storageReads++;
+    const fresh: KeyRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.options.storage.keys.list({ cursor, limit: 1000 });
+      this.storageReads++;
+      fresh.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    this.records.clear();
+    this.byProvider.clear();
+    for (const record of fresh) this.place(record);
+    this.changesCursor = start.cursor;
+    this.lastRefreshAt = this.now();
+  }
+
+  /**
+   * Applies other instances' changes if the snapshot is older than the refresh interval. Cheap
+   * to call on every request: it reads storage at most once per interval.
+   */
+  maybeRefresh(waitUntil?: WaitUntil): void {
+    if (this.refreshing || this.now() - this.lastRefreshAt < (this.options.refreshIntervalMs ?? 5000)) return;
+    const run = this.refresh().catch((error) => this.options.onError?.(error));
+    waitUntil?.(run);
+  }
+
+  /** Reads the change feed and applies it now. */
+  refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      try {
+        this.lastRefreshAt = this.now();
+        const changes = await this.options.storage.keys.changes(this.changesCursor);
+        this.storageReads++;
+        if (!changes.complete) return await this.reload();
+        for (const id of changes.ids) {
+          const record = await this.options.storage.keys.get(id);
+          this.storageReads++;
+          if (record) this.place(this.withPendingPatch(record));
+          else this.forget(id);
+        }
+        this.changesCursor = changes.cursor;
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /** Picks a key for a request, or says why there is none. No storage access. */
+  select(providerId: string, options: SelectOptions = {}): Selection {
+    const group = this.byProvider.get(providerId);
+    if (!group) return { ok: false, reason: "empty" };
+    const now = this.now();
+    this.releaseCooled(group, now);
+    const { model, exclude } = options;
+    const free = model !== undefined && (this.options.freeModels?.(providerId)?.has(model) ?? false);
+    const list = free ? group.servingOrExhausted : group.serving;
+    const usable = (record: KeyRecord) =>
+      !exclude?.has(record.id) && !(model && (record.modelCooldowns?.[model] ?? 0) > now);
+    const key = this.strategy(list, usable);
+    if (key) return { ok: true, key };
+    return this.explainEmpty(group, list.items, now, model, exclude);
+  }
+
+  /** Every key of a provider (for re-checks and listings); a snapshot, not live. */
+  keysOf(providerId?: string): KeyRecord[] {
+    const all = [...this.records.values()];
+    return providerId ? all.filter((r) => r.provider === providerId) : all;
+  }
+
+  get(id: string): KeyRecord | undefined {
+    return this.records.get(id);
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  /** Counts by status, for gauges. */
+  countByStatus(): Record<string, number> {
+    const counts: Record<string, number> = { active: 0, cooling: 0, invalid: 0, exhausted: 0, disabled: 0 };
+    for (const record of this.records.values()) counts[record.status] = (counts[record.status] ?? 0) + 1;
+    return counts;
+  }
+
+  /** Adds or replaces keys in the snapshot (after the admin API wrote them). */
+  upsertLocal(records: KeyRecord[]): void {
+    for (const record of records) this.place(record);
+  }
+
+  forget(id: string): void {
+    const record = this.records.get(id);
+    if (!record) return;
+    this.records.delete(id);
+    const group = this.byProvider.get(record.provider);
+    group?.serving.remove(id);
+    group?.servingOrExhausted.remove(id);
+  }
+
+  reportSuccess(id: string): void {
+    const record = this.records.get(id);
+    if (!record) return;
+    record.lastUsedAt = this.now();
+    const patch = onSuccess(record, this.now());
+    if (patch) this.apply(record, patch);
+  }
+
+  /** Applies a failure's consequence to the key; returns the new status. */
+  reportFailure(id: string, cls: FailureClass, model?: string): KeyRecord["status"] | undefined {
+    const record = this.records.get(id);
+    if (!record) return undefined;
+    record.lastUsedAt = this.now();
+    const patch = onFailure(record, cls, this.now(), this.policy, model);
+    if (patch) this.apply(record, patch);
+    return record.status;
+  }
+
+  /** Applies a key check's result (used by re-checks and the admin API). */
+  reportCheck(id: string, result: KeyCheckResult): KeyRecord | undefined {
+    const record = this.records.get(id);
+    if (!record) return undefined;
+    this.apply(record, onCheck(record, result, this.now(), this.policy));
+    if (result.status !== "error" && result.status !== "invalid" && result.balance !== undefined) {
+      this.historyBuffer.push({ at: this.now(), kind: "balance", keyId: id, data: { balance: result.balance } });
+    }
+    return record;
+  }
+
+  /** Manual enable/disable and other admin edits, applied in memory and written behind. */
+  patch(id: string, patch: KeyPatch): KeyRecord | undefined {
+    const record = this.records.get(id);
+    if (!record) return undefined;
+    this.apply(record, { ...patch, updatedAt: this.now() });
+    return record;
+  }
+
+  /** History entries (status transitions, balances) gathered since the last call. */
+  drainHistory(): HistoryEntry[] {
+    const out = this.historyBuffer;
+    this.historyBuffer = [];
+    return out;
+  }
+
+  /** Writes every queued change now (tests, shutdown, end of a Worker invocation). */
+  async flush(): Promise<void> {
+    await this.writer.flush();
+    const history = this.drainHistory();
+    if (history.length > 0) await this.options.storage.history.append(history);
+  }
+
+  toPoolKey(record: KeyRecord): PoolKey {
+    return { id: record.id, secret: record.secret, baseURL: record.baseURL };
+  }
+
+  private apply(record: KeyRecord, patch: KeyPatch): void {
+    const before = record.status;
+    Object.assign(record, patch);
+    if (before !== record.status) {
+      this.historyBuffer.push({
+        at: this.now(),
+        kind: "status",
+        keyId: record.id,
+        data: { from: before, to: record.status, reason: record.statusReason },
+      });
+    }
+    this.place(record);
+    this.writer.enqueue(record.id, patch);
+  }
+
+  private withPendingPatch(record: KeyRecord): KeyRecord {
+    const pending = this.writer.pendingFor(record.id);
+    return pending ? { ...record, ...pending } : record;
+  }
+
+  private place(record: KeyRecord): void {
+    const existing = this.records.get(record.id);
+    if (existing && existing !== record) Object.assign(existing, record);
+    const live = existing ?? record;
+    this.records.set(live.id, live);
+    let group = this.byProvider.get(live.provider);
+    if (!group) {
+      group = new ProviderKeys();
+      this.byProvider.set(live.provider, group);
+    }
+    const now = this.now();
+    const serving = live.status === "active" || (live.status === "cooling" && (live.cooldownUntil ?? 0) <= now);
+    if (serving) group.serving.add(live);
+    else group.serving.remove(live.id);
+    if (serving || live.status === "exhausted") group.servingOrExhausted.add(live);
+    else group.servingOrExhausted.remove(live.id);
+    if (live.status === "cooling" && !serving) group.cooling.push(live.cooldownUntil ?? now, live.id);
+  }
+
+  private releaseCooled(group: ProviderKeys, now: number): void {
+    for (let top = group.cooling.peek(); top && top.at <= now; top = group.cooling.peek()) {
+      group.cooling.pop();
+      const record = this.records.get(top.id);
+      // Stale heap entries (the key changed since) are skipped; place() re-checks the status.
+      if (record && record.status === "cooling" && (record.cooldownUntil ?? 0) <= now) this.place(record);
+    }
+  }
+
+  private explainEmpty(
+    group: ProviderKeys,
+    candidates: readonly KeyRecord[],
+    now: number,
+    model: string | undefined,
+    exclude: ReadonlySet<string> | undefined,
+  ): Selection {
+    // Only on the failure path: a scan is fine here.
+    let soonest = Number.POSITIVE_INFINITY;
+    const top = group.cooling.peek();
+    if (top) soonest = top.at;
+    if (model) {
+      for (const record of candidates) {
+        if (exclude?.has(record.id)) continue;
+        const until = record.modelCooldowns?.[model];
+        if (until !== undefined && until > now) soonest = Math.min(soonest, until);
+      }
+    }
+    if (Number.isFinite(soonest)) return { ok: false, reason: "cooling", retryAfterMs: Math.max(0, soonest - now) };
+    return { ok: false, reason: "empty" };
+  }
+}

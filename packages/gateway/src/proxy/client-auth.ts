@@ -1,0 +1,103 @@
+/**
+ * Client token authentication against an in-memory table of token hashes. The table is built
+ * from configured tokens and the storage's tokens, and refreshed when the storage revision
+ * changes — so authenticating a request reads no storage.
+ */
+import { errors } from "../spec/errors.js";
+import type { Storage, TokenRecord } from "../spec/storage.js";
+import { sha256Hex } from "../util/crypto.js";
+
+export interface ClientAuthOptions {
+  storage: Storage;
+  /** Tokens from configuration (e.g. `KEYHIVE_CLIENT_TOKENS`); only their hashes are kept. */
+  configuredTokens?: readonly string[];
+  refreshIntervalMs?: number;
+  now?: () => number;
+}
+
+/** The identity of an authenticated client. */
+export interface ClientIdentity {
+  tokenId: string;
+  record?: TokenRecord;
+}
+
+/** Reads the credential a client sent, in the places OpenAI, Anthropic and Gemini clients use. */
+export function extractClientCredential(headers: Headers, search = ""): string | undefined {
+  const authorization = headers.get("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    if (match?.[1]) return match[1].trim();
+  }
+  const fromHeader = headers.get("x-api-key") ?? headers.get("x-goog-api-key");
+  if (fromHeader) return fromHeader.trim();
+  // Gemini clients may send `?key=`; the provider strips it before the request goes upstream.
+  if (search.includes("key=")) return new URLSearchParams(search).get("key") ?? undefined;
+  return undefined;
+}
+
+export class ClientAuth {
+  private table = new Map<string, ClientIdentity>();
+  private configured = new Map<string, ClientIdentity>();
+  private revision: string | undefined;
+  private lastRefreshAt = 0;
+  private refreshing: Promise<void> | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ClientAuthOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async load(): Promise<void> {
+    this.configured = new Map();
+    for (const [index, token] of (this.options.configuredTokens ?? []).entries()) {
+      this.configured.set(await sha256Hex(token), { tokenId: `config-${index + 1}` });
+    }
+    await this.reloadStored();
+  }
+
+  /** How many tokens can authenticate (configured + stored, not revoked). */
+  get size(): number {
+    return this.table.size;
+  }
+
+  maybeRefresh(waitUntil?: (p: Promise<unknown>) => void): void {
+    if (this.refreshing || this.now() - this.lastRefreshAt < (this.options.refreshIntervalMs ?? 5000)) return;
+    this.refreshing = (async () => {
+      try {
+        this.lastRefreshAt = this.now();
+        const revision = await this.options.storage.revision();
+        if (revision !== this.revision) await this.reloadStored(revision);
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    waitUntil?.(this.refreshing.catch(() => {}));
+  }
+
+  async reloadStored(knownRevision?: string): Promise<void> {
+    const revision = knownRevision ?? (await this.options.storage.revision());
+    const tokens = await this.options.storage.tokens.list();
+    const table = new Map(this.configured);
+    for (const record of tokens) if (!record.revokedAt) table.set(record.hash, { tokenId: record.id, record });
+    this.table = table;
+    this.revision = revision;
+    this.lastRefreshAt = this.now();
+  }
+
+  /**
+   * Authenticates a credential. Lookup is by sha256 digest: the secret is never compared
+   * character by character, so response time says nothing about how much of it was right.
+   */
+  async authenticate(credential: string | undefined): Promise<ClientIdentity> {
+    if (!credential) {
+      throw errors.unauthorized(
+        "Missing client token: send `Authorization: Bearer <token>` (or `x-api-key` / `x-goog-api-key`).",
+      );
+    }
+    const identity = this.table.get(await sha256Hex(credential));
+    if (!identity) throw errors.unauthorized("Invalid client token.");
+    const expiresAt = identity.record?.expiresAt;
+    if (expiresAt !== undefined && expiresAt <= this.now()) throw errors.unauthorized("Client token has expired.");
+    return identity;
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * The one proxy pipeline behind every route:
+ * client auth → provider and model resolution → key selection → rewrite → upstream fetch →
+ * streamed response, with failover to another key on a retryable failure before the first byte.
+ */
+import type { Context } from "hono";
+import type { KeyPool, WaitUntil } from "../pool/key-pool.js";
+import { errors, GatewayError } from "../spec/errors.js";
+import type { ApiKind, FailureClass, Provider, ProviderRequest } from "../spec/provider.js";
+import { forwardableResponseHeaders } from "../util/headers.js";
+import { maskSecret } from "../util/mask.js";
+import { type ClientAuth, type ClientIdentity, extractClientCredential } from "./client-auth.js";
+import { describeBody, readBody } from "./read-body.js";
+import { resolveProvider } from "./resolve-provider.js";
+import { guardStream } from "./stream-guard.js";
+
+export interface ProxyOptions {
+  /** Attempts after the first one on a retryable failure; 0 disables failover. @default 3 */
+  retries: number;
+  /** Overall time budget (ms) to get response headers, across all attempts. @default 60000 */
+  deadlineMs: number;
+  /** Largest request body accepted, in bytes. @default 26214400 (25 MiB: audio uploads) */
+  bodyLimit: number;
+  /** When every key cools, wait for the soonest one if it is at most this far away (ms). @default 0 */
+  maxCooldownWaitMs: number;
+  defaultProvider?: string;
+}
+
+export const defaultProxyOptions: ProxyOptions = {
+  retries: 3,
+  deadlineMs: 60_000,
+  bodyLimit: 25 * 1024 * 1024,
+  maxCooldownWaitMs: 0,
+};
+
+/** What happened to one proxied request, for accounting. */
+export interface ProxyOutcome {
+  client: ClientIdentity;
+  provider: string;
+  model?: string;
+  keyId?: string;
+  status: number;
+  attempts: number;
+  failures: FailureClass["kind"][];
+  durationMs: number;
+  /** Set once the body ended; the last bytes of a successful body, for token usage. */
+  tail?: Uint8Array[];
+}
+
+export interface ProxyDeps {
+  providers: ReadonlyMap<string, Provider>;
+  pool: KeyPool;
+  auth: ClientAuth;
+  fetch: typeof fetch;
+  options: () => ProxyOptions;
+  onOutcome?: (outcome: ProxyOutcome) => void;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ProxyTarget {
+  /** Set by per-provider mounts; absent for bare `/v1/...` routes. */
+  provider?: Provider;
+  api: ApiKind;
+  /** See {@link ProviderRequest.path}. */
+  path: string;
+  /** For native routes whose path carries the model (Gemini). */
+  describe?: (path: string, search: string) => { model?: string; stream?: boolean };
+}
+
+const RETRYABLE = new Set<FailureClass["kind"]>(["key_invalid", "key_exhausted", "rate_limited", "upstream_error"]);
+
+export function waitUntilOf(c: Context): WaitUntil | undefined {
+  try {
+    const ctx = c.executionCtx;
+    return (promise) => ctx.waitUntil(promise);
+  } catch {
+    return undefined; // Not on Workers: background promises simply run.
+  }
+}
+
+export function createProxy(deps: ProxyDeps) {
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  return async function proxy(c: Context, target: ProxyTarget): Promise<Response> {
+    const startedAt = now();
+    const options = deps.options();
+    const request = c.req.raw;
+    const url = new URL(request.url);
+    const waitUntil = waitUntilOf(c);
+    deps.pool.maybeRefresh(waitUntil);
+    deps.auth.maybeRefresh(waitUntil);
+
+    const client = await deps.auth.authenticate(extractClientCredential(request.headers, url.search));
+    const body = await readBody(request, options.bodyLimit);
+    const facts = await describeBody(body, request.headers.get("content-type") ?? "");
+    const fromPath = target.describe?.(target.path, url.search) ?? {};
+    const requestedModel = facts.model ?? fromPath.model;
+    const stream = facts.stream || fromPath.stream === true;
+
+    const resolved = target.provider
+      ? { provider: target.provider, model: requestedModel }
+      : resolveProvider(deps.providers, requestedModel, options.defaultProvider);
+    const { provider } = resolved;
+    const model = resolved.model;
+    checkScope(client, provider.id, model);
+
+    // The body passes through untouched unless the model needed its provider prefix removed.
+    const finalBody = model !== requestedModel && body ? replaceModel(body, model as string) : body;
+    const providerRequest: ProviderRequest = {
+      api: target.api,
+      method: request.method,
+      path: target.path,
+      search: url.search,
+      headers: request.headers,
+      body: finalBody,
+      model,
+      stream,
+    };
+
+    const tried = new Set<string>();
+    const failures: FailureClass["kind"][] = [];
+    let lastError: GatewayError | undefined;
+    const deadline = startedAt + options.deadlineMs;
+    const report = (status: number, keyId?: string, tail?: Uint8Array[]) =>
+      deps.onOutcome?.({
+        client,
+        provider: provider.id,
+        model,
+        keyId,
+        status,
+        attempts: tried.size,
+        failures,
+        durationMs: now() - startedAt,
+        tail,
+      });
+
+    for (let attempt = 0; attempt <= options.retries; attempt++) {
+      let selection = deps.pool.select(provider.id, { model, exclude: tried });
+      if (!selection.ok && selection.reason === "cooling" && selection.retryAfterMs <= options.maxCooldownWaitMs) {
+        await sleep(selection.retryAfterMs);
+        selection = deps.pool.select(provider.id, { model, exclude: tried });
+      }
+      if (!selection.ok) {
+        if (lastError) break;
+        const error =
+          selection.reason === "cooling"
+            ? errors.rateLimited(
+                `All ${provider.id} keys are rate limited; the soonest is free in ${Math.ceil(selection.retryAfterMs / 1000)} s.`,
+                selection.retryAfterMs / 1000,
+                "all_keys_cooling",
+              )
+            : errors.noAvailableKey(
+                `No usable ${provider.id} key${model ? ` for model '${model}'` : ""}: add or re-check keys.`,
+              );
+        report(error.status);
+        throw error;
+      }
+      const key = selection.key;
+      tried.add(key.id);
+      const upstream = provider.rewriteRequest(providerRequest, deps.pool.toPoolKey(key));
+
+      const controller = new AbortController();
+      const onClientAbort = () => controller.abort(request.signal.reason);
+      if (request.signal.aborted) controller.abort(request.signal.reason);
+      request.signal.addEventListener("abort", onClientAbort, { once: true });
+      const timer = setTimeout(() => controller.abort(new Error("deadline exceeded")), Math.max(0, deadline - now()));
+
+      let response: Response;
+      try {
+        response = await deps.fetch(upstream.url, {
+          method: upstream.method,
+          headers: upstream.headers,
+          body: upstream.body,
+          signal: controller.signal,
+        });
+      } catch (error) {
+        clearTimeout(timer);
+        request.signal.removeEventListener("abort", onClientAbort);
+        if (request.signal.aborted) throw errors.upstream("Client closed the request.", 499);
+        const message = `Upstream request failed: ${error instanceof Error ? error.message : String(error)}`;
+        deps.pool.reportFailure(key.id, { kind: "upstream_error", message });
+        failures.push("upstream_error");
+        lastError = errors.upstream(message, now() >= deadline ? 504 : 502);
+        if (now() >= deadline) break;
+        continue;
+      }
+      clearTimeout(timer);
+
+      if (response.ok) {
+        deps.pool.reportSuccess(key.id);
+        const done = () => request.signal.removeEventListener("abort", onClientAbort);
+        const final = provider.transformResponse
+          ? await provider.transformResponse(response, providerRequest)
+          : response;
+        const headers = forwardableResponseHeaders(final.headers);
+        if (!final.body) {
+          done();
+          report(final.status, key.id);
+          return new Response(null, { status: final.status, headers });
+        }
+        const sse = (final.headers.get("content-type") ?? "").includes("text/event-stream");
+        const guarded = guardStream(final.body, {
+          sse,
+          onEnd: ({ ok, tail }) => {
+            done();
+            report(ok ? final.status : 502, key.id, ok ? tail : undefined);
+          },
+          onCancel: () => controller.abort(new Error("client disconnected")),
+        });
+        return new Response(guarded, { status: final.status, headers });
+      }
+
+      request.signal.removeEventListener("abort", onClientAbort);
+      const text = await response.text().catch(() => "");
+      const cls = provider.classifyFailure({ status: response.status, headers: response.headers, body: text, model });
+      failures.push(cls.kind);
+      if (!RETRYABLE.has(cls.kind)) {
+        // The client's own mistake: the upstream's answer is the most precise error there is.
+        report(response.status, key.id);
+        return new Response(text, { status: response.status, headers: forwardableResponseHeaders(response.headers) });
+      }
+      deps.pool.reportFailure(key.id, cls, model);
+      lastError = upstreamError(cls, response.status, key.secret);
+      if (now() >= deadline) break;
+    }
+
+    const error = lastError ?? errors.noAvailableKey(`No usable ${provider.id} key.`);
+    const final =
+      error.status === 429 || failures.length === 0
+        ? error
+        : new GatewayError(`All ${tried.size} attempt(s) failed; last error: ${error.message}`, {
+            status: error.status,
+            type: error.type,
+            code: error.code,
+            retryAfter: error.retryAfter,
+          });
+    report(final.status);
+    throw final;
+  };
+}
+
+function upstreamError(cls: FailureClass, status: number, secret: string): GatewayError {
+  const message = cls.message.replaceAll(secret, maskSecret(secret));
+  if (cls.kind === "rate_limited") {
+    return errors.rateLimited(
+      `Upstream rate limit: ${message}`,
+      cls.retryAfterMs !== undefined ? cls.retryAfterMs / 1000 : undefined,
+    );
+  }
+  return errors.upstream(`Upstream answered ${status}: ${message}`, 502);
+}
+
+function checkScope(client: ClientIdentity, providerId: string, model: string | undefined): void {
+  const record = client.record;
+  if (!record) return;
+  if (record.providers && !record.providers.includes(providerId)) {
+    throw errors.forbidden(`This token may not use provider '${providerId}'.`, "provider_not_allowed");
+  }
+  if (record.models && model && !record.models.includes(model)) {
+    throw errors.forbidden(`This token may not use model '${model}'.`, "model_not_allowed");
+  }
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+function replaceModel(body: ArrayBuffer, model: string): ArrayBuffer {
+  try {
+    const parsed = JSON.parse(decoder.decode(body)) as Record<string, unknown>;
+    parsed.model = model;
+    return encoder.encode(JSON.stringify(parsed)).buffer as ArrayBuffer;
+  } catch {
+    return body;
+  }
+}

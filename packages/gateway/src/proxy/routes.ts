@@ -1,0 +1,47 @@
+/**
+ * The route table: many routes, one pipeline. OpenAI-compatible operations are served at
+ * `/v1/...` (provider chosen by model) and at `/<provider>/v1/...`; native routes a provider
+ * declares are served under `/<provider>` and, for the first provider declaring them, at the root.
+ */
+import type { Context, Hono } from "hono";
+import type { Provider } from "../spec/provider.js";
+import type { ProxyTarget } from "./pipeline.js";
+
+/** OpenAI-compatible operations every provider may serve. */
+export const OPENAI_OPERATIONS: readonly { method: "GET" | "POST"; path: string }[] = [
+  { method: "POST", path: "/chat/completions" },
+  { method: "POST", path: "/completions" },
+  { method: "POST", path: "/embeddings" },
+  { method: "POST", path: "/rerank" },
+  { method: "POST", path: "/images/generations" },
+  { method: "POST", path: "/audio/speech" },
+  { method: "POST", path: "/audio/transcriptions" },
+  { method: "GET", path: "/models" },
+];
+
+type Proxy = (c: Context, target: ProxyTarget) => Promise<Response>;
+
+export function registerProxyRoutes(app: Hono, providers: ReadonlyMap<string, Provider>, proxy: Proxy): void {
+  for (const op of OPENAI_OPERATIONS) {
+    const on = op.method === "GET" ? app.get.bind(app) : app.post.bind(app);
+    on(`/v1${op.path}`, (c) => proxy(c, { api: "openai", path: op.path }));
+    for (const provider of providers.values()) {
+      on(`/${provider.id}/v1${op.path}`, (c) => proxy(c, { provider, api: "openai", path: op.path }));
+    }
+  }
+  const claimedAtRoot = new Set<string>();
+  for (const provider of providers.values()) {
+    for (const route of provider.nativeRoutes ?? []) {
+      const on = route.method === "GET" ? app.get.bind(app) : app.post.bind(app);
+      const prefix = `/${provider.id}`;
+      const handle = (strip: string) => (c: Context) =>
+        proxy(c, { provider, api: "native", path: c.req.path.slice(strip.length), describe: route.describe });
+      on(`${prefix}${route.path}`, handle(prefix));
+      const rootKey = `${route.method} ${route.path}`;
+      if (!claimedAtRoot.has(rootKey)) {
+        claimedAtRoot.add(rootKey);
+        on(route.path, handle(""));
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Passes an upstream body to the client chunk by chunk — never buffering it — and turns a
+ * stream that breaks mid-answer into an explicit OpenAI-style error event instead of a
+ * clean-looking truncation. Cancelling (client gone) cancels the upstream read.
+ */
+
+export interface StreamGuardOptions {
+  /** Whether the body is SSE: only then can an error event be appended. */
+  sse: boolean;
+  /** Called once when the body ends, with how it ended and its last bytes (for usage sniffing). */
+  onEnd?: (outcome: { ok: boolean; error?: unknown; tail: Uint8Array[] }) => void;
+  /** Called when the client goes away. */
+  onCancel?: () => void;
+}
+
+const encoder = new TextEncoder();
+const TAIL_CHUNKS = 3;
+
+export function guardStream(body: ReadableStream<Uint8Array>, options: StreamGuardOptions): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  const tail: Uint8Array[] = [];
+  let ended = false;
+  const end = (ok: boolean, error?: unknown) => {
+    if (ended) return;
+    ended = true;
+    options.onEnd?.({ ok, error, tail });
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          end(true);
+          controller.close();
+          return;
+        }
+        if (options.onEnd) {
+          tail.push(value);
+          if (tail.length > TAIL_CHUNKS) tail.shift();
+        }
+        controller.enqueue(value);
+      } catch (error) {
+        end(false, error);
+        if (options.sse) {
+          const message = `Upstream stream interrupted: ${error instanceof Error ? error.message : String(error)}`;
+          const event = { error: { message, type: "upstream_error", code: "stream_interrupted", param: null } };
+          controller.enqueue(encoder.encode(`data: ${JSON.stringify(event)}\n\n`));
+          controller.close();
+        } else {
+          controller.error(error);
+        }
+      }
+    },
+    cancel(reason) {
+      end(false, reason);
+      options.onCancel?.();
+      return reader.cancel(reason).catch(() => {});
+    },
+  });
+}

@@ -1,0 +1,75 @@
+import { Agent, type Dispatcher, request } from "undici";
+
+export interface NodeFetchOptions {
+  /** Keep-alive connections per upstream origin. @default 128 */
+  connections?: number;
+  /** Socket idle timeout in ms. @default 30000 */
+  keepAliveTimeout?: number;
+  /** Headers timeout (time to first response byte) in ms. @default 300000 */
+  headersTimeout?: number;
+  /** A dispatcher to use instead of a fresh `Agent` (tests, proxies). */
+  dispatcher?: Dispatcher;
+}
+
+/**
+ * A `fetch`-compatible function over undici's `request()` with a pooled keep-alive `Agent`.
+ * Only what the gateway uses is supported: string URLs, method, headers, an ArrayBuffer or
+ * string body, and an abort signal. The response body is exposed as a web stream read straight
+ * from undici's body, chunk by chunk (no `Readable.toWeb`, which can crash under load on Node 20).
+ */
+export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({
+      connections: options.connections ?? 128,
+      keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
+      headersTimeout: options.headersTimeout ?? 300_000,
+      bodyTimeout: 0, // streams may pause for long; the client decides when to give up
+    });
+
+  const nodeFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    if (input instanceof Request) return fetch(input, init); // not used by the gateway; keep it correct
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    const body = init.body;
+    const result = await request(input, {
+      method: (init.method ?? "GET") as Dispatcher.HttpMethod,
+      headers,
+      body: body == null ? undefined : body instanceof ArrayBuffer ? Buffer.from(body) : (body as string | Uint8Array),
+      signal: init.signal ?? undefined,
+      dispatcher,
+    });
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(result.headers)) {
+      if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
+      else if (value !== undefined) responseHeaders.set(name, value);
+    }
+    const status = result.statusCode;
+    const nullBody = status === 204 || status === 304 || init.method === "HEAD";
+    if (nullBody) {
+      result.body.resume();
+      return new Response(null, { status, headers: responseHeaders });
+    }
+    const source = result.body;
+    const iterator = source[Symbol.asyncIterator]();
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const { done, value } = await iterator.next();
+          if (done) controller.close();
+          else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+        } catch (error) {
+          controller.error(error);
+        }
+      },
+      cancel(reason) {
+        source.destroy(reason instanceof Error ? reason : undefined);
+      },
+    });
+    const response = new Response(stream, { status, headers: responseHeaders });
+    return response;
+  };
+  return nodeFetch as typeof fetch;
+}

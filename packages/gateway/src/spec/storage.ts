@@ -1,0 +1,187 @@
+/**
+ * The Storage contract: domain-level persistence for keys, client tokens, settings, usage and
+ * history. Every key is its own record — never one blob holding all keys — so concurrent writes
+ * of different keys can never overwrite each other. `@keyhive/storage` implements it on any
+ * `unstorage` driver.
+ */
+
+export const STORAGE_SPECIFICATION_VERSION = "v1" as const;
+
+/**
+ * Key health. `active` keys serve traffic; `cooling` keys wait out a rate limit; `invalid` and
+ * `exhausted` keys are re-checked on a schedule; `disabled` keys only change by hand.
+ */
+export type KeyStatus = "active" | "cooling" | "invalid" | "exhausted" | "disabled";
+
+export interface KeyRecord {
+  /** `<provider>-<first 20 hex chars of sha256(secret)>`: (provider, key hash) is the identity. */
+  id: string;
+  provider: string;
+  secret: string;
+  /** Full sha256 hex of the secret. */
+  hash: string;
+  baseURL?: string;
+  tags: string[];
+  /** Selection weight for the weighted strategy. @default 1 */
+  weight: number;
+  status: KeyStatus;
+  /** Why the key is in its status (masked, human-readable). */
+  statusReason?: string;
+  statusChangedAt: number;
+  /** Epoch ms until which a `cooling` key is skipped. */
+  cooldownUntil?: number;
+  /** Per-model cooldowns (epoch ms), for providers whose quota is per model. */
+  modelCooldowns?: Record<string, number>;
+  consecutiveFailures: number;
+  /** Last known balance, in the provider's currency. Undefined when the provider has none. */
+  balance?: number;
+  balanceDetail?: Record<string, number>;
+  addedAt: number;
+  updatedAt: number;
+  lastCheckedAt?: number;
+  /** When the re-check schedule should look at this key next. */
+  nextCheckAt?: number;
+  lastUsedAt?: number;
+  /** Last error, masked. */
+  lastError?: string;
+}
+
+/** Fields a caller may change with {@link KeyStore.patch}. */
+export type KeyPatch = Partial<Omit<KeyRecord, "id" | "provider" | "secret" | "hash" | "addedAt">>;
+
+export interface KeyListQuery {
+  provider?: string;
+  /** Opaque cursor from the previous page; omit for the first page. */
+  cursor?: string;
+  /** Page size. @default 100 */
+  limit?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Cursor of the next page; undefined when this was the last page. */
+  cursor?: string;
+}
+
+export interface AddKeysResult {
+  /** Ids that were new. */
+  added: string[];
+  /** Ids that already existed (same provider and key hash); left unchanged. */
+  duplicates: string[];
+}
+
+export interface KeyChanges {
+  /** Ids of keys written or deleted since the cursor. */
+  ids: string[];
+  /** Cursor to pass next time. */
+  cursor: string;
+  /** False when the feed no longer reaches back to the given cursor: reload everything. */
+  complete: boolean;
+}
+
+export interface KeyStore {
+  get(id: string): Promise<KeyRecord | null>;
+  /** Idempotent insert on (provider, hash): existing ids are reported as duplicates. */
+  add(records: KeyRecord[]): Promise<AddKeysResult>;
+  /** Replace a record wholesale. */
+  put(record: KeyRecord): Promise<void>;
+  /** Merge `patch` into the record; returns the result, or null when the key does not exist. */
+  patch(id: string, patch: KeyPatch): Promise<KeyRecord | null>;
+  /** Returns how many of `ids` existed. */
+  delete(ids: string[]): Promise<number>;
+  /** Stable order (by id), complete across pages. */
+  list(query?: KeyListQuery): Promise<Page<KeyRecord>>;
+  count(provider?: string): Promise<number>;
+  /** Change feed that lets several gateway instances converge without reloading everything. */
+  changes(cursor?: string): Promise<KeyChanges>;
+}
+
+export interface TokenRecord {
+  id: string;
+  name: string;
+  /** sha256 hex of the token secret: the secret itself is never stored. */
+  hash: string;
+  /** A masked hint such as `kh-ab…yz` for lists. */
+  hint: string;
+  createdAt: number;
+  expiresAt?: number;
+  revokedAt?: number;
+  /** Allowed models (exact ids); undefined = all. */
+  models?: string[];
+  /** Allowed provider ids; undefined = all. */
+  providers?: string[];
+  /** Requests per minute. */
+  rpm?: number;
+  dailyRequests?: number;
+  dailyTokens?: number;
+}
+
+export interface TokenStore {
+  get(id: string): Promise<TokenRecord | null>;
+  put(record: TokenRecord): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  list(): Promise<TokenRecord[]>;
+}
+
+/** Named JSON values (settings, the admin password hash, …). Each name is its own record. */
+export interface SettingsStore {
+  get<T = unknown>(name: string): Promise<T | undefined>;
+  set(name: string, value: unknown): Promise<void>;
+  all(): Promise<Record<string, unknown>>;
+}
+
+export interface UsageCounters {
+  requests: number;
+  successes: number;
+  /** Failures by class (`key_invalid`, `rate_limited`, …). */
+  failures: Record<string, number>;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface UsageRow {
+  scope: "key" | "token";
+  id: string;
+  /** UTC day `YYYY-MM-DD`. */
+  day: string;
+  counters: UsageCounters;
+}
+
+/**
+ * Usage is sharded per gateway instance: each instance overwrites its own cumulative counters
+ * for the day, so no read-modify-write is ever needed and replicas never lose increments.
+ */
+export interface UsageStore {
+  write(instanceId: string, rows: UsageRow[]): Promise<void>;
+  /** Sums shards; `from`/`to` are inclusive UTC days. */
+  query(query: { scope: "key" | "token"; id?: string; from: string; to: string }): Promise<UsageRow[]>;
+}
+
+export interface HistoryEntry {
+  at: number;
+  kind: "balance" | "status" | "pool";
+  keyId?: string;
+  data: Record<string, unknown>;
+}
+
+export interface HistoryStore {
+  append(entries: HistoryEntry[]): Promise<void>;
+  query(query: { since: number; until?: number; kind?: HistoryEntry["kind"]; keyId?: string }): Promise<HistoryEntry[]>;
+  /** Deletes entries older than `before`; returns how many went. */
+  prune(before: number): Promise<number>;
+}
+
+export interface Storage {
+  readonly specificationVersion: typeof STORAGE_SPECIFICATION_VERSION;
+  readonly keys: KeyStore;
+  readonly tokens: TokenStore;
+  readonly settings: SettingsStore;
+  readonly usage: UsageStore;
+  readonly history: HistoryStore;
+  /**
+   * A value that changes whenever tokens or settings change: one cheap read lets an instance
+   * know whether its in-memory snapshot is stale.
+   */
+  revision(): Promise<string>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,13 @@
+/**
+ * `@keyhive/gateway/testing`: faithful upstream mocks and shared conformance suites for adapter
+ * and storage authors. Node only (the mocks are real HTTP servers); never imported by the core.
+ */
+
+export {
+  type MockKeyBehaviour,
+  type MockOpenAI,
+  type MockOpenAIOptions,
+  type RecordedRequest,
+  startMockOpenAI,
+} from "./testing/mock-openai.js";
+export { type MockHandler, type MockServer, sendJson, sleep, startMockServer } from "./testing/mock-server.js";

@@ -1,0 +1,2 @@
+// Implemented in the provider-adapters issue.
+export {};

@@ -1,0 +1,2 @@
+export { createMemoryStorage } from "./memory.js";
+export { createUnstorageStorage, type UnstorageStorageOptions } from "./unstorage-storage.js";
