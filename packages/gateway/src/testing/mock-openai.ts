@@ -55,6 +55,8 @@ export interface MockOpenAI extends MockServer {
   requests: RecordedRequest[];
   /** Number of requests whose client disconnected before the answer finished. */
   aborted: number;
+  /** Streamed answers started and not yet finished (proves a client got a chunk mid-stream). */
+  openStreams: number;
   setBehaviour(key: string, behaviour: MockKeyBehaviour): void;
   reset(): void;
 }
@@ -70,6 +72,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
   const requestsByKey = new Map<string, number>();
   const requests: RecordedRequest[] = [];
   let aborted = 0;
+  const streams = { open: 0 };
 
   const server = await startMockServer(async (req, res, body) => {
     const url = new URL(req.url ?? "/", "http://mock");
@@ -171,6 +174,8 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
       case "POST /completions": {
         const chat = path === "/chat/completions";
         if (json.stream === true) {
+          streams.open++;
+          res.on("close", () => streams.open--);
           return streamCompletion(res, {
             chat,
             model,
@@ -246,6 +251,9 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     requests,
     get aborted() {
       return aborted;
+    },
+    get openStreams() {
+      return streams.open;
     },
     setBehaviour: (key, behaviour) => void keys.set(key, behaviour),
     reset() {

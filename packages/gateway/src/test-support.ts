@@ -1,0 +1,72 @@
+/** Test-only helpers: a gateway served over real HTTP in front of the mock upstream. */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createOpenAI } from "@keyhive/provider-openai";
+import { createMemoryStorage } from "@keyhive/storage";
+import { createGateway, type Gateway, type GatewayOptions } from "./gateway.js";
+import { type MockOpenAI, type MockOpenAIOptions, startMockOpenAI } from "./testing/mock-openai.js";
+
+export const CLIENT_TOKEN = "kh-test-client-token";
+export const ADMIN_PASSWORD = "test-admin-password";
+
+export interface TestRig {
+  mock: MockOpenAI;
+  gateway: Gateway;
+  url: string;
+  /** fetch against the gateway with the client token. */
+  call(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  addKeys(keys: string[], provider?: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startRig(
+  mockOptions: MockOpenAIOptions,
+  gatewayOptions: Partial<GatewayOptions> = {},
+): Promise<TestRig> {
+  const mock = await startMockOpenAI(mockOptions);
+  const gateway = createGateway({
+    providers: [createOpenAI({ baseURL: mock.baseURL })],
+    storage: createMemoryStorage(),
+    clientTokens: [CLIENT_TOKEN],
+    adminPassword: ADMIN_PASSWORD,
+    onError: () => {},
+    ...gatewayOptions,
+  });
+  await gateway.ready();
+  const server = serve({ fetch: gateway.app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const call = (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const headers = new Headers(init.headers);
+    if (!headers.has("authorization")) headers.set("authorization", `Bearer ${CLIENT_TOKEN}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set("content-type", "application/json");
+      body = JSON.stringify(init.json);
+    }
+    return fetch(`${url}${path}`, { ...init, headers, body, method: init.method ?? (body ? "POST" : "GET") });
+  };
+  return {
+    mock,
+    gateway,
+    url,
+    call,
+    addKeys: (keys, provider = "openai") =>
+      fetch(`${url}/admin/api/keys`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN_PASSWORD}`, "content-type": "application/json" },
+        body: JSON.stringify({ provider, keys }),
+      }),
+    async close() {
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await mock.close();
+    },
+  };
+}
+
+export const chatBody = (extra: Record<string, unknown> = {}) => ({
+  model: "gpt-4o-mini",
+  messages: [{ role: "user", content: "Hi" }],
+  ...extra,
+});
