@@ -3,18 +3,23 @@
  * place that knows all the parts; each part stays ignorant of the others' internals.
  */
 import { Hono } from "hono";
-import { adminAuth } from "./admin/admin-auth.js";
-import { keysRoutes } from "./admin/keys-routes.js";
+import { type AdminApi, createAdminApi } from "./admin/admin-api.js";
 import { type BootstrapResult, bootstrapSecrets } from "./bootstrap.js";
-import type { HealthPolicy } from "./pool/health.js";
 import { KeyPool } from "./pool/key-pool.js";
-import type { SelectionStrategy } from "./pool/strategies.js";
+import { type RecheckOptions, type RecheckReport, recheckKeys } from "./pool/recheck.js";
+import { type SelectionStrategy, strategyByName } from "./pool/strategies.js";
+import { sniffUsage, UsageMeter } from "./pool/usage-meter.js";
 import { ClientAuth } from "./proxy/client-auth.js";
-import { createProxy, defaultProxyOptions, type ProxyOptions, type ProxyOutcome } from "./proxy/pipeline.js";
+import { createProxy, type ProxyOutcome } from "./proxy/pipeline.js";
 import { registerProxyRoutes } from "./proxy/routes.js";
+import { TokenLimits } from "./proxy/token-limits.js";
+import { type GatewaySettings } from "./settings/settings-schema.js";
+import { SettingsRuntime } from "./settings/settings-runtime.js";
+import { SharedStateSync } from "./shared-state.js";
 import { errors, GatewayError } from "./spec/errors.js";
 import { PROVIDER_SPECIFICATION_VERSION, type Provider } from "./spec/provider.js";
 import { STORAGE_SPECIFICATION_VERSION, type Storage } from "./spec/storage.js";
+import { randomSecret } from "./util/crypto.js";
 
 export interface GatewayOptions {
   providers: Provider[];
@@ -28,19 +33,27 @@ export interface GatewayOptions {
   clientTokens?: string[];
   /** Admin password from configuration; when absent, one is generated at first start. */
   adminPassword?: string;
-  /** Failover, deadline, body limit, default provider. */
-  proxy?: Partial<ProxyOptions>;
+  /**
+   * Initial settings from configuration (strategy, retries, deadline, cooldowns, free models,
+   * default provider, …). Settings an admin stores later take precedence.
+   */
+  settings?: Partial<GatewaySettings>;
+  /** A custom selection strategy; replaces `settings.strategy`. */
   strategy?: SelectionStrategy;
-  health?: Partial<HealthPolicy>;
-  /** How stale one instance's view of shared state may get. @default 5000 */
+  /** Largest request body accepted, in bytes. @default 26214400 (25 MiB: audio uploads) */
+  bodyLimit?: number;
+  /** How stale one instance's view of shared state may get (ms). @default 5000 */
   refreshIntervalMs?: number;
-  /** Free models per provider id (exhausted keys may serve them); defaults to each provider's list. */
-  freeModels?: Record<string, string[]>;
+  /** How often usage counters are written (ms). @default 30000 */
+  usageFlushIntervalMs?: number;
   /** Observes every proxied request (accounting, logs). Never receives secrets. */
   onOutcome?: (outcome: ProxyOutcome) => void;
   /** Where errors of background work go. @default console.error */
   onError?: (error: unknown) => void;
+  /** Injected clock, for tests. @default Date.now */
   now?: () => number;
+  /** Injected sleep (waiting for a cooling key), for tests. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Gateway {
@@ -49,56 +62,65 @@ export interface Gateway {
   pool: KeyPool;
   storage: Storage;
   providers: ReadonlyMap<string, Provider>;
+  settings: SettingsRuntime;
+  usage: UsageMeter;
   /**
-   * Loads the pool and tokens and generates first-start secrets. Call once before serving;
-   * requests also await it, so a Worker may skip the call.
+   * Loads the pool, tokens and settings and generates first-start secrets. Requests await it,
+   * so a Worker may skip the call; Node calls it to print the generated secrets.
    */
   ready(): Promise<BootstrapResult>;
-  /** Writes queued state changes now. */
+  /** Re-checks due keys (Workers cron, Node timer) within a budget. */
+  recheck(options?: RecheckOptions): Promise<RecheckReport>;
+  /** Pulls other instances' changes now instead of at the next interval. */
+  sync(): Promise<void>;
+  /** Writes queued state changes and usage now. */
   flush(): Promise<void>;
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
-  const providers = new Map<string, Provider>();
-  for (const provider of options.providers) {
-    if (provider.specificationVersion !== PROVIDER_SPECIFICATION_VERSION) {
-      throw new Error(
-        `Provider '${provider.id}' implements spec ${provider.specificationVersion}; this gateway needs ${PROVIDER_SPECIFICATION_VERSION}.`,
-      );
-    }
-    if (!/^[a-z0-9-]+$/.test(provider.id)) throw new Error(`Provider id '${provider.id}' must match [a-z0-9-]+.`);
-    if (providers.has(provider.id)) throw new Error(`Two providers share the id '${provider.id}'.`);
-    providers.set(provider.id, provider);
-  }
+  const providers = registerProviders(options.providers);
   const { storage } = options;
   if (storage.specificationVersion !== STORAGE_SPECIFICATION_VERSION) {
-    throw new Error(
-      `Storage implements spec ${storage.specificationVersion}; this gateway needs ${STORAGE_SPECIFICATION_VERSION}.`,
-    );
+    throw new Error(`Storage implements spec ${storage.specificationVersion}; this gateway needs ${STORAGE_SPECIFICATION_VERSION}.`);
   }
+  const now = options.now ?? Date.now;
   const onError = options.onError ?? ((error: unknown) => console.error("[keyhive]", error));
-  const freeModels = new Map<string, ReadonlySet<string>>();
-  for (const provider of providers.values()) {
-    const list = options.freeModels?.[provider.id] ?? provider.freeModels;
-    if (list) freeModels.set(provider.id, new Set(list));
-  }
+  const settings = new SettingsRuntime(storage, options.settings);
 
-  const pool = new KeyPool({
+  const freeModels = new Map<string, ReadonlySet<string>>();
+  const pool = new KeyPool({ storage, freeModels: (id) => freeModels.get(id), now, onError });
+  const auth = new ClientAuth({ storage, configuredTokens: options.clientTokens, now });
+  const usage = new UsageMeter(storage, randomSecret("i-", 6), now, options.usageFlushIntervalMs);
+  const limits = new TokenLimits(usage, now);
+
+  settings.onChange((s) => {
+    if (!options.strategy) pool.setStrategy(strategyByName(s.strategy));
+    pool.updatePolicy({
+      cooldownBaseMs: s.cooldownBaseMs,
+      cooldownMaxMs: s.cooldownMaxMs,
+      balanceThreshold: s.balanceThreshold,
+      recheckInvalidMs: s.recheckInvalidMs,
+      recheckExhaustedMs: s.recheckExhaustedMs,
+      recheckActiveMs: s.recheckActiveMs,
+    });
+    freeModels.clear();
+    for (const provider of providers.values()) {
+      const list = s.freeModels[provider.id] ?? provider.freeModels;
+      if (list) freeModels.set(provider.id, new Set(list));
+    }
+  });
+  if (options.strategy) pool.setStrategy(options.strategy);
+
+  const sync = new SharedStateSync(
     storage,
-    strategy: options.strategy,
-    policy: options.health,
-    refreshIntervalMs: options.refreshIntervalMs,
-    freeModels: (id) => freeModels.get(id),
-    now: options.now,
+    pool,
+    async () => {
+      await Promise.all([auth.reloadStored(), settings.reload()]);
+    },
+    options.refreshIntervalMs ?? 5000,
+    now,
     onError,
-  });
-  const auth = new ClientAuth({
-    storage,
-    configuredTokens: options.clientTokens,
-    refreshIntervalMs: options.refreshIntervalMs,
-    now: options.now,
-  });
-  const proxyOptions: ProxyOptions = { ...defaultProxyOptions, ...options.proxy };
+  );
 
   let readyPromise: Promise<BootstrapResult> | undefined;
   const ready = () => {
@@ -107,33 +129,72 @@ export function createGateway(options: GatewayOptions): Gateway {
         storage,
         adminPassword: options.adminPassword,
         hasConfiguredClientTokens: (options.clientTokens?.length ?? 0) > 0,
-        now: options.now,
+        now,
       });
-      await Promise.all([pool.ready(), auth.load()]);
+      const revision = await storage.revision();
+      await Promise.all([pool.ready(), auth.load(), settings.reload()]);
+      sync.markLoaded(revision);
       return secrets;
     })();
+    readyPromise.catch(() => {
+      readyPromise = undefined; // a failed start (storage down) is retried by the next request
+    });
     return readyPromise;
   };
+
+  const recheck = async (recheckOptions?: RecheckOptions) => {
+    await ready();
+    return recheckKeys(pool, providers, recheckOptions, now);
+  };
+  const adminApi: AdminApi = createAdminApi({ storage, pool, providers, settings, usage, recheck, now });
 
   const proxy = createProxy({
     providers,
     pool,
     auth,
+    limits,
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-    options: () => proxyOptions,
-    onOutcome: options.onOutcome,
-    now: options.now,
+    options: () => {
+      const s = settings.value;
+      return {
+        retries: s.retries,
+        deadlineMs: s.deadlineMs,
+        maxCooldownWaitMs: s.maxCooldownWaitMs,
+        defaultProvider: s.defaultProvider,
+        bodyLimit: options.bodyLimit ?? 25 * 1024 * 1024,
+      };
+    },
+    clientKeyPassThrough: () => settings.value.clientKeyPassThrough,
+    beforeRequest: (waitUntil) => {
+      sync.maybeSync(waitUntil);
+      usage.maybeFlush(waitUntil);
+      pool.maybeFlushHistory(waitUntil);
+    },
+    afterRequest: (waitUntil) => {
+      // Workers may freeze the isolate after the response: hand pending health writes to waitUntil.
+      if (waitUntil && pool.pendingWrites > 0) waitUntil(pool.flushWrites());
+    },
+    onOutcome: (outcome) => {
+      const ok = outcome.status < 400;
+      usage.record({
+        keyId: outcome.keyId,
+        tokenId: outcome.client.tokenId,
+        ok,
+        failures: outcome.failures,
+        ...(ok ? sniffUsage(outcome.tail) : {}),
+      });
+      adminApi.observe(outcome);
+      options.onOutcome?.(outcome);
+    },
+    now,
+    sleep: options.sleep,
   });
 
   const app = new Hono();
   app.onError((error) => {
     if (error instanceof GatewayError) return error.toResponse();
     onError(error);
-    return new GatewayError("Internal gateway error.", {
-      status: 500,
-      type: "server_error",
-      code: "internal_error",
-    }).toResponse();
+    return new GatewayError("Internal gateway error.", { status: 500, type: "server_error", code: "internal_error" }).toResponse();
   });
   app.notFound((c) => errors.notFound(`Unknown route: ${c.req.method} ${c.req.path}`, "unknown_route").toResponse());
   app.use("*", async (_c, next) => {
@@ -160,10 +221,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
   });
 
-  const admin = new Hono();
-  admin.use("*", adminAuth(storage));
-  admin.route("/keys", keysRoutes({ storage, pool, providers, now: options.now }));
-  app.route("/admin/api", admin);
+  app.route("/", adminApi.app);
 
   registerProxyRoutes(app, providers, proxy);
 
@@ -172,7 +230,28 @@ export function createGateway(options: GatewayOptions): Gateway {
     pool,
     storage,
     providers,
+    settings,
+    usage,
     ready,
-    flush: () => pool.flush(),
+    recheck,
+    sync: () => sync.sync(),
+    flush: async () => {
+      await Promise.all([pool.flush(), usage.flush()]);
+    },
   };
+}
+
+function registerProviders(list: Provider[]): Map<string, Provider> {
+  const providers = new Map<string, Provider>();
+  for (const provider of list) {
+    if (provider.specificationVersion !== PROVIDER_SPECIFICATION_VERSION) {
+      throw new Error(
+        `Provider '${provider.id}' implements spec ${provider.specificationVersion}; this gateway needs ${PROVIDER_SPECIFICATION_VERSION}.`,
+      );
+    }
+    if (!/^[a-z0-9-]+$/.test(provider.id)) throw new Error(`Provider id '${provider.id}' must match [a-z0-9-]+.`);
+    if (providers.has(provider.id)) throw new Error(`Two providers share the id '${provider.id}'.`);
+    providers.set(provider.id, provider);
+  }
+  return providers;
 }

@@ -58,7 +58,7 @@ export async function startRig(
         body: JSON.stringify({ provider, keys }),
       }),
     async close() {
-      server.closeAllConnections?.();
+      (server as import("node:http").Server).closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mock.close();
     },

@@ -17,8 +17,6 @@ export interface KeyPoolOptions {
   /** @default random() */
   strategy?: SelectionStrategy;
   policy?: Partial<HealthPolicy>;
-  /** How stale another instance's view may get. @default 5000 */
-  refreshIntervalMs?: number;
   /** Free models per provider id: requests for them may use exhausted keys. */
   freeModels?: (providerId: string) => ReadonlySet<string> | undefined;
   /** Injected clock, for tests. @default Date.now */
@@ -57,10 +55,10 @@ export class KeyPool {
   private readonly now: () => number;
   private strategy: SelectionStrategy;
   private changesCursor: string | undefined;
-  private lastRefreshAt = 0;
   private refreshing: Promise<void> | undefined;
   private loaded: Promise<void> | undefined;
   private historyBuffer: HistoryEntry[] = [];
+  private lastHistoryFlushAt = 0;
   /** Storage reads made by the pool (a benchmark figure). */
   storageReads = 0;
 
@@ -110,24 +108,12 @@ export class KeyPool {
     this.byProvider.clear();
     for (const record of fresh) this.place(record);
     this.changesCursor = start.cursor;
-    this.lastRefreshAt = this.now();
-  }
-
-  /**
-   * Applies other instances' changes if the snapshot is older than the refresh interval. Cheap
-   * to call on every request: it reads storage at most once per interval.
-   */
-  maybeRefresh(waitUntil?: WaitUntil): void {
-    if (this.refreshing || this.now() - this.lastRefreshAt < (this.options.refreshIntervalMs ?? 5000)) return;
-    const run = this.refresh().catch((error) => this.options.onError?.(error));
-    waitUntil?.(run);
   }
 
   /** Reads the change feed and applies it now. */
   refresh(): Promise<void> {
     this.refreshing ??= (async () => {
       try {
-        this.lastRefreshAt = this.now();
         const changes = await this.options.storage.keys.changes(this.changesCursor);
         this.storageReads++;
         if (!changes.complete) return await this.reload();
@@ -238,6 +224,26 @@ export class KeyPool {
     const out = this.historyBuffer;
     this.historyBuffer = [];
     return out;
+  }
+
+  /** Health patches waiting to be written. */
+  get pendingWrites(): number {
+    return this.writer.size;
+  }
+
+  /** Writes queued health patches now. */
+  flushWrites(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /** Writes gathered history in the background once enough has gathered or time has passed. */
+  maybeFlushHistory(waitUntil?: WaitUntil): void {
+    if (this.historyBuffer.length === 0) return;
+    if (this.historyBuffer.length < 100 && this.now() - this.lastHistoryFlushAt < 30_000) return;
+    this.lastHistoryFlushAt = this.now();
+    const entries = this.drainHistory();
+    const run = this.options.storage.history.append(entries).catch((error) => this.options.onError?.(error));
+    waitUntil?.(run);
   }
 
   /** Writes every queued change now (tests, shutdown, end of a Worker invocation). */

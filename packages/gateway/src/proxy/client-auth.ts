@@ -11,7 +11,6 @@ export interface ClientAuthOptions {
   storage: Storage;
   /** Tokens from configuration (e.g. `KEYHIVE_CLIENT_TOKENS`); only their hashes are kept. */
   configuredTokens?: readonly string[];
-  refreshIntervalMs?: number;
   now?: () => number;
 }
 
@@ -38,9 +37,6 @@ export function extractClientCredential(headers: Headers, search = ""): string |
 export class ClientAuth {
   private table = new Map<string, ClientIdentity>();
   private configured = new Map<string, ClientIdentity>();
-  private revision: string | undefined;
-  private lastRefreshAt = 0;
-  private refreshing: Promise<void> | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: ClientAuthOptions) {
@@ -60,28 +56,12 @@ export class ClientAuth {
     return this.table.size;
   }
 
-  maybeRefresh(waitUntil?: (p: Promise<unknown>) => void): void {
-    if (this.refreshing || this.now() - this.lastRefreshAt < (this.options.refreshIntervalMs ?? 5000)) return;
-    this.refreshing = (async () => {
-      try {
-        this.lastRefreshAt = this.now();
-        const revision = await this.options.storage.revision();
-        if (revision !== this.revision) await this.reloadStored(revision);
-      } finally {
-        this.refreshing = undefined;
-      }
-    })();
-    waitUntil?.(this.refreshing.catch(() => {}));
-  }
-
-  async reloadStored(knownRevision?: string): Promise<void> {
-    const revision = knownRevision ?? (await this.options.storage.revision());
+  /** Rebuilds the table from storage (the gateway calls it when the storage revision changes). */
+  async reloadStored(): Promise<void> {
     const tokens = await this.options.storage.tokens.list();
     const table = new Map(this.configured);
     for (const record of tokens) if (!record.revokedAt) table.set(record.hash, { tokenId: record.id, record });
     this.table = table;
-    this.revision = revision;
-    this.lastRefreshAt = this.now();
   }
 
   /**

@@ -7,7 +7,7 @@ describe("proxy pipeline over real HTTP", () => {
   beforeAll(async () => {
     rig = await startRig(
       { keys: { "sk-good-key-1": "ok", "sk-slow-key-1": "slow", "sk-dead-key-1": "invalid" }, slowMs: 250 },
-      { strategy: roundRobin(), proxy: { bodyLimit: 64 * 1024 } },
+      { strategy: roundRobin(), bodyLimit: 64 * 1024 },
     );
   });
   afterAll(() => rig.close());

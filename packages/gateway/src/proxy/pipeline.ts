@@ -13,6 +13,7 @@ import { type ClientAuth, type ClientIdentity, extractClientCredential } from ".
 import { describeBody, readBody } from "./read-body.js";
 import { resolveProvider } from "./resolve-provider.js";
 import { guardStream } from "./stream-guard.js";
+import type { TokenLimits } from "./token-limits.js";
 
 export interface ProxyOptions {
   /** Attempts after the first one on a retryable failure; 0 disables failover. @default 3 */
@@ -53,6 +54,13 @@ export interface ProxyDeps {
   auth: ClientAuth;
   fetch: typeof fetch;
   options: () => ProxyOptions;
+  /** Forward a client's own upstream key (one matching the provider's key format) unpooled. */
+  clientKeyPassThrough?: () => boolean;
+  limits?: TokenLimits;
+  /** Lets shared state refresh in the background; called at the start of every request. */
+  beforeRequest?: (waitUntil: WaitUntil | undefined) => void;
+  /** Called when a request's outcome is known (body ended); Workers persist state here. */
+  afterRequest?: (waitUntil: WaitUntil | undefined) => void;
   onOutcome?: (outcome: ProxyOutcome) => void;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -83,16 +91,49 @@ export function createProxy(deps: ProxyDeps) {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
+  /** Client-key pass-through: the client's own key, one attempt, no pool, no accounting of keys. */
+  async function passThrough(
+    c: Context,
+    provider: Provider,
+    secret: string,
+    facts: { model?: string; stream: boolean },
+    target: ProxyTarget,
+    body: ArrayBuffer | null,
+    search: string,
+  ): Promise<Response> {
+    const upstream = provider.rewriteRequest(
+      { api: target.api, method: c.req.method, path: target.path, search, headers: c.req.raw.headers, body, ...facts },
+      { id: "client-key", secret },
+    );
+    const response = await deps.fetch(upstream.url, {
+      method: upstream.method,
+      headers: upstream.headers,
+      body: upstream.body,
+      signal: c.req.raw.signal,
+    });
+    const sse = (response.headers.get("content-type") ?? "").includes("text/event-stream");
+    const stream = response.body ? guardStream(response.body, { sse }) : null;
+    return new Response(stream, { status: response.status, headers: forwardableResponseHeaders(response.headers) });
+  }
+
   return async function proxy(c: Context, target: ProxyTarget): Promise<Response> {
     const startedAt = now();
     const options = deps.options();
     const request = c.req.raw;
     const url = new URL(request.url);
     const waitUntil = waitUntilOf(c);
-    deps.pool.maybeRefresh(waitUntil);
-    deps.auth.maybeRefresh(waitUntil);
+    deps.beforeRequest?.(waitUntil);
 
-    const client = await deps.auth.authenticate(extractClientCredential(request.headers, url.search));
+    const credential = extractClientCredential(request.headers, url.search);
+    let client: ClientIdentity | undefined;
+    let authError: unknown;
+    try {
+      client = await deps.auth.authenticate(credential);
+    } catch (error) {
+      // A client's own upstream key is only recognisable once the provider is known.
+      if (!deps.clientKeyPassThrough?.() || !credential) throw error;
+      authError = error;
+    }
     const body = await readBody(request, options.bodyLimit);
     const facts = await describeBody(body, request.headers.get("content-type") ?? "");
     const fromPath = target.describe?.(target.path, url.search) ?? {};
@@ -104,7 +145,12 @@ export function createProxy(deps: ProxyDeps) {
       : resolveProvider(deps.providers, requestedModel, options.defaultProvider);
     const { provider } = resolved;
     const model = resolved.model;
+    if (!client) {
+      if (!credential || !provider.validateKeyFormat(credential).ok) throw authError;
+      return passThrough(c, provider, credential, { ...facts, model }, target, body, url.search);
+    }
     checkScope(client, provider.id, model);
+    deps.limits?.admit(client.record);
 
     // The body passes through untouched unless the model needed its provider prefix removed.
     const finalBody = model !== requestedModel && body ? replaceModel(body, model as string) : body;
@@ -123,9 +169,11 @@ export function createProxy(deps: ProxyDeps) {
     const failures: FailureClass["kind"][] = [];
     let lastError: GatewayError | undefined;
     const deadline = startedAt + options.deadlineMs;
-    const report = (status: number, keyId?: string, tail?: Uint8Array[]) =>
+    const identity = client;
+    const report = (status: number, keyId?: string, tail?: Uint8Array[]) => {
+      deps.afterRequest?.(waitUntil);
       deps.onOutcome?.({
-        client,
+        client: identity,
         provider: provider.id,
         model,
         keyId,
@@ -135,6 +183,7 @@ export function createProxy(deps: ProxyDeps) {
         durationMs: now() - startedAt,
         tail,
       });
+    };
 
     for (let attempt = 0; attempt <= options.retries; attempt++) {
       let selection = deps.pool.select(provider.id, { model, exclude: tried });

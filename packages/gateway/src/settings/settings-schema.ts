@@ -1,0 +1,70 @@
+/**
+ * Deployment settings an admin can change at run time (validated by zod, applied without a
+ * restart, shared by every instance through storage). Each field is stored as its own record,
+ * so two admins editing different fields on different instances never overwrite each other.
+ */
+import { z } from "zod";
+
+export const settingsSchema = z.object({
+  /** Who sees the public key page: everyone, guests with the guest password, or nobody. */
+  accessMode: z.enum(["open", "restricted", "private"]),
+  /** PBKDF2 hash of the guest password (set through the admin API, never returned). */
+  guestPasswordHash: z.string().optional(),
+  /** Rows per page on the public page. */
+  pageSize: z.number().int().min(5).max(500),
+  /** Free models per provider id; exhausted keys may serve them. Overrides the provider default. */
+  freeModels: z.record(z.string(), z.array(z.string().min(1)).max(1000)),
+  strategy: z.enum(["random", "round-robin", "weighted", "weighted-balance", "least-recently-used"]),
+  /** Failover attempts after the first; 0 disables failover. */
+  retries: z.number().int().min(0).max(10),
+  /** Overall time budget (ms) to get response headers across attempts. */
+  deadlineMs: z.number().int().min(1000).max(600_000),
+  /** When every key cools, wait for the soonest if it is at most this far away (ms). */
+  maxCooldownWaitMs: z.number().int().min(0).max(60_000),
+  cooldownBaseMs: z.number().int().min(100).max(3_600_000),
+  cooldownMaxMs: z.number().int().min(1000).max(86_400_000),
+  /** A balance at or below this marks a key exhausted. */
+  balanceThreshold: z.number().min(0),
+  /** Re-check schedule (ms) per status. */
+  recheckInvalidMs: z.number().int().min(60_000),
+  recheckExhaustedMs: z.number().int().min(60_000),
+  recheckActiveMs: z.number().int().min(60_000),
+  /** Provider for bare `/v1/...` requests whose model no provider claims. */
+  defaultProvider: z.string().optional(),
+  /** Forward a client's own upstream key (matching a provider's key format) without pooling. */
+  clientKeyPassThrough: z.boolean(),
+  /** Days of history kept. */
+  historyRetentionDays: z.number().int().min(1).max(3650),
+});
+
+export type GatewaySettings = z.infer<typeof settingsSchema>;
+
+export const defaultSettings: GatewaySettings = {
+  accessMode: "private",
+  pageSize: 50,
+  freeModels: {},
+  strategy: "random",
+  retries: 3,
+  deadlineMs: 60_000,
+  maxCooldownWaitMs: 0,
+  cooldownBaseMs: 1_000,
+  cooldownMaxMs: 300_000,
+  balanceThreshold: 0,
+  recheckInvalidMs: 3_600_000,
+  recheckExhaustedMs: 21_600_000,
+  recheckActiveMs: 43_200_000,
+  clientKeyPassThrough: false,
+  historyRetentionDays: 90,
+};
+
+/** Storage record name of a setting. */
+export const settingName = (field: string) => `setting.${field}`;
+
+/** Parses an environment boolean strictly: "false", "0", "no", "off" and "" are false. */
+export function parseBoolean(value: string | undefined, fallback = false): boolean {
+  if (value === undefined) return fallback;
+  const v = value.trim().toLowerCase();
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off", ""].includes(v)) return false;
+  throw new Error(`Expected a boolean (true/false), got '${value}'.`);
+}
