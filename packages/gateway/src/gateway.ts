@@ -46,6 +46,11 @@ export interface GatewayOptions {
   refreshIntervalMs?: number;
   /** How often usage counters are written (ms). @default 30000 */
   usageFlushIntervalMs?: number;
+  /**
+   * A web UI sub-app (e.g. `adminUI()` from `@keyhive/admin-ui`), mounted at `/` after the admin
+   * API and before the proxy routes. The gateway never imports a UI itself.
+   */
+  ui?: Hono;
   /** Observes every proxied request (accounting, logs). Never receives secrets. */
   onOutcome?: (outcome: ProxyOutcome) => void;
   /** Where errors of background work go. @default console.error */
@@ -222,6 +227,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   app.route("/", adminApi.app);
+  if (options.ui) app.route("/", options.ui);
 
   registerProxyRoutes(app, providers, proxy);
 
