@@ -11,3 +11,19 @@ export {
   startMockOpenAI,
 } from "./testing/mock-openai.js";
 export { type MockHandler, type MockServer, sendJson, sleep, startMockServer } from "./testing/mock-server.js";
+export {
+  MOCK_SILICONFLOW_FREE_MODELS,
+  type MockSiliconFlow,
+  type MockSiliconFlowOptions,
+  type SiliconFlowKeyBehaviour,
+  startMockSiliconFlow,
+} from "./testing/mock-siliconflow.js";
+export {
+  clientRequest,
+  loadRecordedFailures,
+  type ProviderCaseOptions,
+  type ProviderCaseRequest,
+  type ProviderMock,
+  type RecordedFailure,
+  testProvider,
+} from "./testing/provider-case.js";
