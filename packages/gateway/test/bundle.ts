@@ -1,0 +1,26 @@
+/** Bundles a fixture entry with the workspace sources, the way a user's bundler would. */
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export async function bundleFixture(entry: string, platform: "neutral" | "node"): Promise<string> {
+  const result = await build({
+    entryPoints: [src(`./fixtures/${entry}`)],
+    bundle: true,
+    format: "esm",
+    platform,
+    target: "es2022",
+    write: false,
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "import"],
+    alias: {
+      "@keyhive/gateway": src("../src/index.ts"),
+      "@keyhive/provider-openai": src("../../provider-openai/src/index.ts"),
+      "@keyhive/storage/memory": src("../../storage/src/memory.ts"),
+    },
+    // No `nodejs_compat` in the workerd test: a Node built-in in the core fails it.
+    logLevel: "silent",
+  });
+  return result.outputFiles[0]?.text ?? "";
+}
