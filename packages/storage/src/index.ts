@@ -1,2 +1,16 @@
+export {
+  type BackupLine,
+  type ExportOptions,
+  exportStore,
+  type ImportOptions,
+  type ImportResult,
+  importStore,
+} from "./backup.js";
+export { type EncryptionOptions, withEncryption } from "./encryption.js";
 export { createMemoryStorage } from "./memory.js";
-export { createUnstorageStorage, type UnstorageStorageOptions } from "./unstorage-storage.js";
+export type { KeyPager } from "./unstorage-keys.js";
+export {
+  createUnstorageStorage,
+  type UnstorageStorageHooks,
+  type UnstorageStorageOptions,
+} from "./unstorage-storage.js";

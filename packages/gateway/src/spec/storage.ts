@@ -55,6 +55,12 @@ export interface KeyListQuery {
   cursor?: string;
   /** Page size. @default 100 */
   limit?: number;
+  /**
+   * Only keys in this status (or any of these statuses). Optional for implementations: SQL ones
+   * filter on an index; others filter while paging, so a page may hold fewer than `limit` items
+   * even when `cursor` says more follow.
+   */
+  status?: KeyStatus | KeyStatus[];
 }
 
 export interface Page<T> {

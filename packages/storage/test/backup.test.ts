@@ -1,0 +1,91 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Storage } from "@keyhive/gateway";
+import { listAll, makeKeys } from "@keyhive/gateway/testing/storage";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportStore, importStore } from "../src/backup.js";
+import { D1_MIGRATION_SQL } from "../src/cloudflare-d1.js";
+import { createFsStorage } from "../src/fs.js";
+import { createRedisStorage } from "../src/redis.js";
+import { type RedisServer, startRedis } from "./redis-server.js";
+
+let server: RedisServer;
+let dir: string;
+
+beforeAll(async () => {
+  server = await startRedis();
+  dir = await mkdtemp(join(tmpdir(), "keyhive-backup-"));
+});
+
+afterAll(async () => {
+  await server?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function seed(storage: Storage) {
+  const keys = await makeKeys("openai", 1200, "backup");
+  await storage.keys.add([...keys, ...(await makeKeys("gemini", 30, "backup"))]);
+  await storage.keys.patch(keys[0]?.id as string, { status: "invalid", lastError: "401" });
+  await storage.tokens.put({ id: "t1", name: "ci", hash: "cd".repeat(32), hint: "kh-cd…ef", createdAt: 1 });
+  await storage.settings.set("strategy", "round-robin");
+  await storage.history.append([{ at: Date.now() - 1000, kind: "balance", keyId: keys[1]?.id, data: { balance: 3 } }]);
+}
+
+async function snapshot(storage: Storage) {
+  const keys = (await listAll(storage, { limit: 1000 })).items.sort((a, b) => a.id.localeCompare(b.id));
+  return { keys, tokens: await storage.tokens.list(), settings: await storage.settings.all() };
+}
+
+function runCli(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["dist/cli.js", ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? "");
+  });
+}
+
+describe("backup and migration", () => {
+  it("exports fs and imports into redis with identical keys, tokens, settings and history", async () => {
+    const from = createFsStorage({ dir: join(dir, "api") });
+    await seed(from);
+    const lines: string[] = [];
+    for await (const line of exportStore(from)) lines.push(line);
+    expect(lines[0]).toContain('"keyhive-backup"');
+    const to = await createRedisStorage({ url: server.url, base: "api" });
+    const result = await importStore(to, lines);
+    expect(result).toMatchObject({ keys: 1230, duplicates: 0, tokens: 1, settings: 1, history: 1 });
+    expect(await snapshot(to)).toEqual(await snapshot(from));
+    expect((await to.history.query({ since: 0, kind: "balance" })).length).toBe(1);
+    expect((await importStore(to, lines)).duplicates).toBe(1230);
+    await to.close?.();
+  });
+
+  it("runs the keyhive-storage CLI: export --from fs: | import --to redis://", async () => {
+    const fsDir = join(dir, "cli");
+    await seed(createFsStorage({ dir: fsDir }));
+    const exported = await runCli(["export", "--from", `fs:${fsDir}`]);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout.trim().split("\n").length).toBe(1 + 1230 + 1 + 1 + 1);
+    const imported = await runCli(["import", "--to", `${server.url}/1`], exported.stdout);
+    expect(imported.stderr).toContain('"keys":1230');
+    expect(imported.code).toBe(0);
+    const redis = new Redis(`${server.url}/1`);
+    const target = await createRedisStorage({ client: redis });
+    expect(await snapshot(target)).toEqual(await snapshot(createFsStorage({ dir: fsDir })));
+    await redis.quit();
+    expect((await runCli(["nope"])).code).toBe(2);
+  });
+});
+
+describe("D1 migration", () => {
+  it("ships migrations/0001_init.sql equal to the exported D1_MIGRATION_SQL", async () => {
+    expect(await readFile(new URL("../migrations/0001_init.sql", import.meta.url), "utf8")).toBe(D1_MIGRATION_SQL);
+  });
+});

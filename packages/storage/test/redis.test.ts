@@ -1,0 +1,26 @@
+import { testStorage } from "@keyhive/gateway/testing/storage";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll } from "vitest";
+import { createRedisStorage } from "../src/redis.js";
+import { type RedisServer, startRedis } from "./redis-server.js";
+
+let server: RedisServer;
+let admin: Redis;
+
+beforeAll(async () => {
+  server = await startRedis();
+  admin = new Redis(server.url);
+});
+
+afterAll(async () => {
+  await admin?.quit();
+  await server?.stop();
+});
+
+testStorage({
+  name: "redis",
+  create: async ({ now }) => {
+    await admin.flushdb();
+    return createRedisStorage({ url: server.url, now });
+  },
+});

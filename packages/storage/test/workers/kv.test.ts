@@ -1,0 +1,16 @@
+import { env } from "cloudflare:workers";
+import { testStorage } from "@keyhive/gateway/testing/storage";
+import { createKVStorage, KV_MAX_KEYS_PER_ADD } from "../../src/cloudflare-kv.js";
+
+let run = 0;
+
+// Each test gets its own prefix in the shared namespace, so tests never see each other's data.
+testStorage({
+  name: "cloudflare-kv",
+  create: ({ now }) => createKVStorage({ binding: env.KV, base: `t${++run}-${Date.now()}`, now }),
+  capabilities: {
+    // Local KV (SQLite under workerd) writes ~1–2k keys/s; 100k would take minutes here.
+    largePoolSize: 10_000,
+    importChunk: KV_MAX_KEYS_PER_ADD,
+  },
+});
