@@ -27,3 +27,11 @@ export {
   type RecordedFailure,
   testProvider,
 } from "./testing/provider-case.js";
+export {
+  listAll,
+  makeKeys,
+  type StorageCaseCapabilities,
+  type StorageCaseContext,
+  type StorageCaseOptions,
+  testStorage,
+} from "./testing/storage-case.js";
