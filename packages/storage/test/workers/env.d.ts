@@ -1,6 +1,7 @@
-import type { D1DatabaseLike } from "../../src/cloudflare-d1.js";
-import type { KVNamespaceLike } from "../../src/cloudflare-kv.js";
-
+// Bindings declared in test/wrangler.toml, typed with the package's own binding interfaces.
 declare module "cloudflare:workers" {
-  export const env: { KV: KVNamespaceLike; DB: D1DatabaseLike };
+  export const env: {
+    KV: import("../../src/cloudflare-kv.js").KVNamespaceLike;
+    DB: import("../../src/cloudflare-d1.js").D1DatabaseLike;
+  };
 }
