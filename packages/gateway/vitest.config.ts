@@ -10,6 +10,7 @@ export default defineConfig({
     alias: {
       "@keyhive/gateway/testing": src("./src/testing.ts"),
       "@keyhive/gateway": src("./src/index.ts"),
+      "@keyhive/storage/fs": src("../storage/src/fs.ts"),
       "@keyhive/storage": src("../storage/src/index.ts"),
       "@keyhive/provider-openai": src("../provider-openai/src/index.ts"),
     },

@@ -63,7 +63,10 @@ describe("Node gateway with the official openai SDK", () => {
   });
 
   it("chat completion (non-stream)", async () => {
-    const completion = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] });
+    const completion = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "Hi" }],
+    });
     expect(completion.choices[0]?.message.content).toBe("Hello from the mock upstream");
     expect(completion.usage?.total_tokens).toBe(14);
   });
@@ -106,10 +109,18 @@ describe("Node gateway with the official openai SDK", () => {
   });
 
   it("a second start on the same data directory generates no new secrets", async () => {
-    const second = await startNodeGateway({ port: 0, host: "127.0.0.1", dataDir, clientTokens: [], baseURLs: { openai: mock.baseURL } });
+    const second = await startNodeGateway({
+      port: 0,
+      host: "127.0.0.1",
+      dataDir,
+      clientTokens: [],
+      baseURLs: { openai: mock.baseURL },
+    });
     try {
       expect(second.secrets).toEqual({});
-      const res = await fetch(`${second.url}/v1/models`, { headers: { authorization: `Bearer ${running.secrets.clientToken}` } });
+      const res = await fetch(`${second.url}/v1/models`, {
+        headers: { authorization: `Bearer ${running.secrets.clientToken}` },
+      });
       expect(res.status).toBe(200);
     } finally {
       await second.close();

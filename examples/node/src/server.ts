@@ -2,7 +2,7 @@
  * The Node gateway: filesystem storage under a data directory, undici's pooled fetch, and
  * `@hono/node-server`. `startNodeGateway()` is what `npm start` runs and what tests start.
  */
-import { type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { type BootstrapResult, createGateway, type Gateway } from "@keyhive/gateway";
 import { createNodeFetch } from "@keyhive/gateway/node";

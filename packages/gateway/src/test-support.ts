@@ -29,7 +29,9 @@ export async function startRig(
     storage: createMemoryStorage(),
     clientTokens: [CLIENT_TOKEN],
     adminPassword: ADMIN_PASSWORD,
-    onError: () => {},
+    onError: (e) => {
+      if (process.env.DEBUG_GATEWAY) console.error(e);
+    },
     ...gatewayOptions,
   });
   await gateway.ready();
@@ -70,3 +72,22 @@ export const chatBody = (extra: Record<string, unknown> = {}) => ({
   messages: [{ role: "user", content: "Hi" }],
   ...extra,
 });
+
+/** Puts keys straight into storage and the pool (tests that are not about the admin API). */
+export async function seedKeys(gateway: Gateway, secrets: string[], provider = "openai"): Promise<void> {
+  const { newKeyRecord } = await import("./pool/new-key.js");
+  const records = await Promise.all(secrets.map((secret) => newKeyRecord({ provider, secret }, Date.now())));
+  await gateway.storage.keys.add(records);
+  gateway.pool.upsertLocal(records);
+}
+
+/** Deterministic PRNG (mulberry32), for reproducible random selection in tests. */
+export function seededRandom(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

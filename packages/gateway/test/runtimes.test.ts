@@ -33,9 +33,9 @@ async function exercise(base: string, call: (path: string, init?: RequestInit) =
     body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
   });
   expect(chat.status).toBe(200);
-  expect(((await chat.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toContain(
-    "Hello",
-  );
+  expect(
+    ((await chat.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content,
+  ).toContain("Hello");
   const stream = await call(`${base}/v1/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
@@ -62,7 +62,10 @@ describe("workerd (miniflare)", () => {
 
   it("proxies chat completions (JSON and SSE) from inside workerd", async () => {
     mock.reset();
-    await exercise("http://gateway.local", async (url, init) => (await mf.dispatchFetch(url, init as never)) as unknown as Response);
+    await exercise(
+      "http://gateway.local",
+      async (url, init) => (await mf.dispatchFetch(url, init as never)) as unknown as Response,
+    );
     expect(mock.requestsByKey.get("sk-runtime-key-1")).toBe(2);
   });
 });

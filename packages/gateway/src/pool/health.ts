@@ -26,6 +26,8 @@ export interface HealthPolicy {
   recheckActiveMs: number;
   /** A balance at or below this marks a key exhausted. @default 0 */
   balanceThreshold: number;
+  /** Consecutive upstream errors (5xx, network) after which a key cools down briefly. @default 3 */
+  upstreamErrorsBeforeCooldown: number;
 }
 
 export const defaultHealthPolicy: HealthPolicy = {
@@ -36,6 +38,7 @@ export const defaultHealthPolicy: HealthPolicy = {
   recheckExhaustedMs: 21_600_000,
   recheckActiveMs: 43_200_000,
   balanceThreshold: 0,
+  upstreamErrorsBeforeCooldown: 3,
 };
 
 /** Is the key usable for a request at `now`, ignoring per-model cooldowns? */
@@ -94,9 +97,19 @@ export function onFailure(
         lastError: reason,
       });
     }
-    case "upstream_error":
-      // The upstream failed, not the key: count it, keep serving.
-      return { consecutiveFailures: record.consecutiveFailures + 1, lastError: reason, updatedAt: now };
+    case "upstream_error": {
+      // Usually the upstream, not the key: keep serving — unless this key keeps failing, which a
+      // short cooldown (a circuit breaker) stops from eating every request's retries.
+      const failures = record.consecutiveFailures + 1;
+      if (failures < policy.upstreamErrorsBeforeCooldown)
+        return { consecutiveFailures: failures, lastError: reason, updatedAt: now };
+      const exponent = failures - policy.upstreamErrorsBeforeCooldown;
+      return transition(record, "cooling", `repeated upstream errors: ${reason}`, now, {
+        cooldownUntil: now + Math.min(policy.cooldownBaseMs * 2 ** exponent, policy.cooldownMaxMs),
+        consecutiveFailures: failures,
+        lastError: reason,
+      });
+    }
   }
 }
 

@@ -71,7 +71,12 @@ export class UsageMeter {
     const k = `${scope}|${id}|${day}`;
     let row = this.rows.get(k);
     if (!row) {
-      row = { scope, id, day, counters: { requests: 0, successes: 0, failures: {}, promptTokens: 0, completionTokens: 0 } };
+      row = {
+        scope,
+        id,
+        day,
+        counters: { requests: 0, successes: 0, failures: {}, promptTokens: 0, completionTokens: 0 },
+      };
       this.rows.set(k, row);
     }
     const c = row.counters;
@@ -91,7 +96,10 @@ const decoder = new TextDecoder();
  * (`prompt_tokens`/`completion_tokens`) or Gemini's `usageMetadata`
  * (`promptTokenCount`/`candidatesTokenCount`). Both come at the end of a body or stream.
  */
-export function sniffUsage(tail: readonly Uint8Array[] | undefined): { promptTokens?: number; completionTokens?: number } {
+export function sniffUsage(tail: readonly Uint8Array[] | undefined): {
+  promptTokens?: number;
+  completionTokens?: number;
+} {
   if (!tail || tail.length === 0) return {};
   let text = "";
   for (const chunk of tail) text += decoder.decode(chunk, { stream: true });

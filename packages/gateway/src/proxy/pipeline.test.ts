@@ -16,7 +16,11 @@ describe("proxy pipeline over real HTTP", () => {
   it("adds keys through the admin API and reports added, duplicates and rejected", async () => {
     const res = await rig.addKeys(["sk-good-key-1", "sk-good-key-1", "bad key with spaces"]);
     expect(res.status).toBe(201);
-    const body = (await res.json()) as { added: { key: string }[]; duplicates: unknown[]; rejected: { reason: string }[] };
+    const body = (await res.json()) as {
+      added: { key: string }[];
+      duplicates: unknown[];
+      rejected: { reason: string }[];
+    };
     expect(body.added).toHaveLength(1);
     expect(body.added[0]?.key).not.toContain("good-key");
     expect(body.rejected).toHaveLength(1);
@@ -64,7 +68,10 @@ describe("proxy pipeline over real HTTP", () => {
     });
     try {
       const controller = new AbortController();
-      const res = await rig.call("/v1/chat/completions", { json: chatBody({ stream: true }), signal: controller.signal });
+      const res = await rig.call("/v1/chat/completions", {
+        json: chatBody({ stream: true }),
+        signal: controller.signal,
+      });
       const reader = res.body!.getReader();
       await reader.read();
       controller.abort();
@@ -123,7 +130,9 @@ describe("proxy pipeline over real HTTP", () => {
 
     const adminNoAuth = await fetch(`${rig.url}/admin/api/keys`);
     expect(adminNoAuth.status).toBe(401);
-    const adminOk = await fetch(`${rig.url}/admin/api/keys`, { headers: { authorization: `Bearer ${ADMIN_PASSWORD}` } });
+    const adminOk = await fetch(`${rig.url}/admin/api/keys`, {
+      headers: { authorization: `Bearer ${ADMIN_PASSWORD}` },
+    });
     expect(adminOk.status).toBe(200);
     expect(JSON.stringify(await adminOk.json())).not.toContain("sk-good-key-1");
   });
@@ -163,7 +172,10 @@ describe("proxy pipeline without usable keys", () => {
   });
 
   it("answers 429 with retry-after when every key is cooling, showing the upstream's message", async () => {
-    const rig = await startRig({ keys: { "sk-limited-1": "rate-limited", "sk-limited-2": "rate-limited" }, retryAfterSeconds: 30 });
+    const rig = await startRig({
+      keys: { "sk-limited-1": "rate-limited", "sk-limited-2": "rate-limited" },
+      retryAfterSeconds: 30,
+    });
     try {
       await rig.addKeys(["sk-limited-1", "sk-limited-2"]);
       const first = await rig.call("/v1/chat/completions", { json: chatBody() });

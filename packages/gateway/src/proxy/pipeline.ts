@@ -16,7 +16,11 @@ import { guardStream } from "./stream-guard.js";
 import type { TokenLimits } from "./token-limits.js";
 
 export interface ProxyOptions {
-  /** Attempts after the first one on a retryable failure; 0 disables failover. @default 3 */
+  /**
+   * Re-sends after an upstream error (5xx, network, timeout); 0 sends once. Failures of a key
+   * itself (401/403, no credit, 429) always move on to another key while usable keys remain.
+   * @default 3
+   */
   retries: number;
   /** Overall time budget (ms) to get response headers, across all attempts. @default 60000 */
   deadlineMs: number;
@@ -185,10 +189,18 @@ export function createProxy(deps: ProxyDeps) {
       });
     };
 
-    for (let attempt = 0; attempt <= options.retries; attempt++) {
+    // `retries` bounds re-sends after upstream errors (5xx, network), where the request itself may
+    // be at fault. A key's own failure (dead, empty, rate limited) is never the request's fault:
+    // the gateway moves on while untried usable keys remain, bounded by the deadline.
+    let retriesLeft = options.retries;
+    const rateLimited = new Set<string>();
+    for (;;) {
       let selection = deps.pool.select(provider.id, { model, exclude: tried });
       if (!selection.ok && selection.reason === "cooling" && selection.retryAfterMs <= options.maxCooldownWaitMs) {
         await sleep(selection.retryAfterMs);
+        // A key that was only rate limited may serve this request once its cooldown is over.
+        for (const id of rateLimited) tried.delete(id);
+        rateLimited.clear();
         selection = deps.pool.select(provider.id, { model, exclude: tried });
       }
       if (!selection.ok) {
@@ -232,7 +244,7 @@ export function createProxy(deps: ProxyDeps) {
         deps.pool.reportFailure(key.id, { kind: "upstream_error", message });
         failures.push("upstream_error");
         lastError = errors.upstream(message, now() >= deadline ? 504 : 502);
-        if (now() >= deadline) break;
+        if (now() >= deadline || retriesLeft-- <= 0) break;
         continue;
       }
       clearTimeout(timer);
@@ -271,8 +283,10 @@ export function createProxy(deps: ProxyDeps) {
         return new Response(text, { status: response.status, headers: forwardableResponseHeaders(response.headers) });
       }
       deps.pool.reportFailure(key.id, cls, model);
+      if (cls.kind === "rate_limited") rateLimited.add(key.id);
       lastError = upstreamError(cls, response.status, key.secret);
       if (now() >= deadline) break;
+      if (cls.kind === "upstream_error" && retriesLeft-- <= 0) break;
     }
 
     const error = lastError ?? errors.noAvailableKey(`No usable ${provider.id} key.`);

@@ -31,7 +31,11 @@ export class TokenLimits {
       const count = slot && slot.window === window ? slot.count : 0;
       if (count >= token.rpm) {
         const retryAfter = Math.ceil(((window + 1) * 60_000 - at) / 1000);
-        throw errors.rateLimited(`Token '${token.name}' is limited to ${token.rpm} requests per minute.`, retryAfter, "token_rpm_exceeded");
+        throw errors.rateLimited(
+          `Token '${token.name}' is limited to ${token.rpm} requests per minute.`,
+          retryAfter,
+          "token_rpm_exceeded",
+        );
       }
       this.minute.set(token.id, { window, count: count + 1 });
     }
@@ -42,10 +46,18 @@ export class TokenLimits {
       const tokens = (local ? local.promptTokens + local.completionTokens : 0) + other.tokens;
       const untilMidnight = Math.ceil((86_400_000 - (at % 86_400_000)) / 1000);
       if (token.dailyRequests !== undefined && requests >= token.dailyRequests) {
-        throw errors.rateLimited(`Token '${token.name}' used its daily quota of ${token.dailyRequests} requests.`, untilMidnight, "token_daily_quota_exceeded");
+        throw errors.rateLimited(
+          `Token '${token.name}' used its daily quota of ${token.dailyRequests} requests.`,
+          untilMidnight,
+          "token_daily_quota_exceeded",
+        );
       }
       if (token.dailyTokens !== undefined && tokens >= token.dailyTokens) {
-        throw errors.rateLimited(`Token '${token.name}' used its daily quota of ${token.dailyTokens} tokens.`, untilMidnight, "token_daily_quota_exceeded");
+        throw errors.rateLimited(
+          `Token '${token.name}' used its daily quota of ${token.dailyTokens} tokens.`,
+          untilMidnight,
+          "token_daily_quota_exceeded",
+        );
       }
     }
   }
