@@ -13,8 +13,8 @@ import { ClientAuth } from "./proxy/client-auth.js";
 import { createProxy, type ProxyOutcome } from "./proxy/pipeline.js";
 import { registerProxyRoutes } from "./proxy/routes.js";
 import { TokenLimits } from "./proxy/token-limits.js";
-import { type GatewaySettings } from "./settings/settings-schema.js";
 import { SettingsRuntime } from "./settings/settings-runtime.js";
+import type { GatewaySettings } from "./settings/settings-schema.js";
 import { SharedStateSync } from "./shared-state.js";
 import { errors, GatewayError } from "./spec/errors.js";
 import { PROVIDER_SPECIFICATION_VERSION, type Provider } from "./spec/provider.js";
@@ -40,6 +40,12 @@ export interface GatewayOptions {
   settings?: Partial<GatewaySettings>;
   /** A custom selection strategy; replaces `settings.strategy`. */
   strategy?: SelectionStrategy;
+  /**
+   * Ask OpenAI-style streams for their final usage chunk so tokens are counted; when the client
+   * did not ask for it, the gateway strips it, so the client sees exactly what it asked for.
+   * @default true
+   */
+  injectStreamUsage?: boolean;
   /** Largest request body accepted, in bytes. @default 26214400 (25 MiB: audio uploads) */
   bodyLimit?: number;
   /** How stale one instance's view of shared state may get (ms). @default 5000 */
@@ -86,7 +92,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const providers = registerProviders(options.providers);
   const { storage } = options;
   if (storage.specificationVersion !== STORAGE_SPECIFICATION_VERSION) {
-    throw new Error(`Storage implements spec ${storage.specificationVersion}; this gateway needs ${STORAGE_SPECIFICATION_VERSION}.`);
+    throw new Error(
+      `Storage implements spec ${storage.specificationVersion}; this gateway needs ${STORAGE_SPECIFICATION_VERSION}.`,
+    );
   }
   const now = options.now ?? Date.now;
   const onError = options.onError ?? ((error: unknown) => console.error("[keyhive]", error));
@@ -170,6 +178,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       };
     },
     clientKeyPassThrough: () => settings.value.clientKeyPassThrough,
+    injectStreamUsage: () => options.injectStreamUsage ?? true,
     beforeRequest: (waitUntil) => {
       sync.maybeSync(waitUntil);
       usage.maybeFlush(waitUntil);
@@ -186,7 +195,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         tokenId: outcome.client.tokenId,
         ok,
         failures: outcome.failures,
-        ...(ok ? sniffUsage(outcome.tail) : {}),
+        ...(ok ? (outcome.usage ?? sniffUsage(outcome.tail)) : {}),
       });
       adminApi.observe(outcome);
       options.onOutcome?.(outcome);
@@ -199,7 +208,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.onError((error) => {
     if (error instanceof GatewayError) return error.toResponse();
     onError(error);
-    return new GatewayError("Internal gateway error.", { status: 500, type: "server_error", code: "internal_error" }).toResponse();
+    return new GatewayError("Internal gateway error.", {
+      status: 500,
+      type: "server_error",
+      code: "internal_error",
+    }).toResponse();
   });
   app.notFound((c) => errors.notFound(`Unknown route: ${c.req.method} ${c.req.path}`, "unknown_route").toResponse());
   app.use("*", async (_c, next) => {

@@ -14,6 +14,7 @@ import { describeBody, readBody } from "./read-body.js";
 import { resolveProvider } from "./resolve-provider.js";
 import { guardStream } from "./stream-guard.js";
 import type { TokenLimits } from "./token-limits.js";
+import { type StreamUsage, UsageEventFilter } from "./usage-event-filter.js";
 
 export interface ProxyOptions {
   /**
@@ -50,6 +51,8 @@ export interface ProxyOutcome {
   durationMs: number;
   /** Set once the body ended; the last bytes of a successful body, for token usage. */
   tail?: Uint8Array[];
+  /** Token usage taken from a usage event the gateway requested and hid from the client. */
+  usage?: StreamUsage;
 }
 
 export interface ProxyDeps {
@@ -61,6 +64,8 @@ export interface ProxyDeps {
   /** Forward a client's own upstream key (one matching the provider's key format) unpooled. */
   clientKeyPassThrough?: () => boolean;
   limits?: TokenLimits;
+  /** Ask OpenAI-style streams for their usage chunk (then hidden from the client) to count tokens. */
+  injectStreamUsage?: () => boolean;
   /** Lets shared state refresh in the background; called at the start of every request. */
   beforeRequest?: (waitUntil: WaitUntil | undefined) => void;
   /** Called when a request's outcome is known (body ended); Workers persist state here. */
@@ -156,8 +161,20 @@ export function createProxy(deps: ProxyDeps) {
     checkScope(client, provider.id, model);
     deps.limits?.admit(client.record);
 
-    // The body passes through untouched unless the model needed its provider prefix removed.
-    const finalBody = model !== requestedModel && body ? replaceModel(body, model as string) : body;
+    // The body passes through untouched unless the model needed its provider prefix removed, or
+    // the gateway asks for the usage chunk of a stream to count tokens (and strips it again).
+    const changes: Record<string, unknown> = {};
+    if (model !== requestedModel) changes.model = model;
+    const addUsage =
+      deps.injectStreamUsage?.() === true &&
+      stream &&
+      target.api === "openai" &&
+      (target.path === "/chat/completions" || target.path === "/completions") &&
+      facts.json !== undefined &&
+      (facts.json.stream_options as { include_usage?: unknown } | undefined)?.include_usage !== true;
+    if (addUsage)
+      changes.stream_options = { ...(facts.json?.stream_options as object | undefined), include_usage: true };
+    const finalBody = facts.json && Object.keys(changes).length > 0 ? encodeJson({ ...facts.json, ...changes }) : body;
     const providerRequest: ProviderRequest = {
       api: target.api,
       method: request.method,
@@ -174,7 +191,7 @@ export function createProxy(deps: ProxyDeps) {
     let lastError: GatewayError | undefined;
     const deadline = startedAt + options.deadlineMs;
     const identity = client;
-    const report = (status: number, keyId?: string, tail?: Uint8Array[]) => {
+    const report = (status: number, keyId?: string, tail?: Uint8Array[], usage?: StreamUsage) => {
       deps.afterRequest?.(waitUntil);
       deps.onOutcome?.({
         client: identity,
@@ -186,6 +203,7 @@ export function createProxy(deps: ProxyDeps) {
         failures,
         durationMs: now() - startedAt,
         tail,
+        usage,
       });
     };
 
@@ -262,11 +280,13 @@ export function createProxy(deps: ProxyDeps) {
           return new Response(null, { status: final.status, headers });
         }
         const sse = (final.headers.get("content-type") ?? "").includes("text/event-stream");
+        const usageFilter = addUsage && sse ? new UsageEventFilter() : undefined;
         const guarded = guardStream(final.body, {
           sse,
+          usageFilter,
           onEnd: ({ ok, tail }) => {
             done();
-            report(ok ? final.status : 502, key.id, ok ? tail : undefined);
+            report(ok ? final.status : 502, key.id, ok ? tail : undefined, usageFilter?.usage);
           },
           onCancel: () => controller.abort(new Error("client disconnected")),
         });
@@ -326,15 +346,8 @@ function checkScope(client: ClientIdentity, providerId: string, model: string | 
   }
 }
 
-const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
-function replaceModel(body: ArrayBuffer, model: string): ArrayBuffer {
-  try {
-    const parsed = JSON.parse(decoder.decode(body)) as Record<string, unknown>;
-    parsed.model = model;
-    return encoder.encode(JSON.stringify(parsed)).buffer as ArrayBuffer;
-  } catch {
-    return body;
-  }
+function encodeJson(value: unknown): ArrayBuffer {
+  return encoder.encode(JSON.stringify(value)).buffer as ArrayBuffer;
 }

@@ -33,6 +33,8 @@ export async function readBody(request: Request, limit: number): Promise<ArrayBu
 export interface RequestFacts {
   model?: string;
   stream: boolean;
+  /** The parsed JSON body, when it was JSON (so nobody parses it twice). */
+  json?: Record<string, unknown>;
 }
 
 const decoder = new TextDecoder();
@@ -52,7 +54,7 @@ export async function describeBody(body: ArrayBuffer | null, contentType: string
     }
     const { model, stream } = parsed as { model?: unknown; stream?: unknown };
     if (model !== undefined && typeof model !== "string") throw errors.badRequest("`model` must be a string.", "model");
-    return { model, stream: stream === true };
+    return { model, stream: stream === true, json: parsed as Record<string, unknown> };
   }
   if (contentType.includes("multipart/form-data")) {
     // Audio transcriptions: the model is a form field. Parsing a copy leaves the body intact.

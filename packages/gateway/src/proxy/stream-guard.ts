@@ -11,7 +11,11 @@ export interface StreamGuardOptions {
   onEnd?: (outcome: { ok: boolean; error?: unknown; tail: Uint8Array[] }) => void;
   /** Called when the client goes away. */
   onCancel?: () => void;
+  /** Drops the usage-only event the gateway asked for on the client's behalf. */
+  usageFilter?: UsageEventFilter;
 }
+
+import type { UsageEventFilter } from "./usage-event-filter.js";
 
 const encoder = new TextEncoder();
 const TAIL_CHUNKS = 3;
@@ -28,17 +32,26 @@ export function guardStream(body: ReadableStream<Uint8Array>, options: StreamGua
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { done, value } = await reader.read();
-        if (done) {
-          end(true);
-          controller.close();
-          return;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            const rest = options.usageFilter?.end();
+            if (rest) controller.enqueue(rest);
+            end(true);
+            controller.close();
+            return;
+          }
+          if (options.onEnd) {
+            tail.push(value);
+            if (tail.length > TAIL_CHUNKS) tail.shift();
+          }
+          const out = options.usageFilter ? options.usageFilter.push(value) : value;
+          // Keep reading while a filter holds everything back: pull must make progress.
+          if (out) {
+            controller.enqueue(out);
+            return;
+          }
         }
-        if (options.onEnd) {
-          tail.push(value);
-          if (tail.length > TAIL_CHUNKS) tail.shift();
-        }
-        controller.enqueue(value);
       } catch (error) {
         end(false, error);
         if (options.sse) {
