@@ -35,3 +35,11 @@ export {
   type StorageCaseOptions,
   testStorage,
 } from "./testing/storage-case.js";
+export {
+  type GeminiKeyBehaviour,
+  type GeminiRecordedRequest,
+  MOCK_GEMINI_MODELS,
+  type MockGemini,
+  type MockGeminiOptions,
+  startMockGemini,
+} from "./testing/mock-gemini.js";

@@ -38,6 +38,8 @@ export function classifyOpenAIFailure(failure: UpstreamFailure): FailureClass {
   const message = error.message ?? (failure.body.slice(0, 200) || `HTTP ${status}`);
   if (error.code === "insufficient_quota" || error.type === "insufficient_quota")
     return { kind: "key_exhausted", message };
+  // A refused region fails for every key alike: blaming (and retiring) keys would empty the pool.
+  if (error.code === "unsupported_country_region_territory") return { kind: "client_error", message };
   if (status === 401 || status === 403) return { kind: "key_invalid", message };
   if (status === 429) {
     const retryAfterMs =

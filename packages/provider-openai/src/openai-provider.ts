@@ -8,6 +8,7 @@ import {
   type Provider,
   type ProviderRequest,
   type ProviderSettings,
+  stripQueryParams,
   type UpstreamRequest,
 } from "@keyhive/gateway";
 import { classifyOpenAIFailure, readOpenAIError } from "./openai-errors.js";
@@ -63,7 +64,8 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): Provider {
       for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
       headers.set("authorization", `Bearer ${key.secret}`);
       return {
-        url: joinURL(key.baseURL ?? baseURL, request.path, request.search),
+        // `?key=` can carry the client's gateway token; it must not travel upstream.
+        url: joinURL(key.baseURL ?? baseURL, request.path, stripQueryParams(request.search, ["key"])),
         method: request.method,
         headers,
         body: request.body,

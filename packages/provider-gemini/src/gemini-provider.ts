@@ -1,0 +1,129 @@
+import {
+  type CallOptions,
+  forwardableRequestHeaders,
+  joinURL,
+  type KeyCheckResult,
+  type ModelInfo,
+  type PoolKey,
+  type Provider,
+  type ProviderRequest,
+  type ProviderSettings,
+  stripQueryParams,
+  type UpstreamRequest,
+} from "@keyhive/gateway";
+import { classifyGeminiFailure, readGeminiError } from "./gemini-errors.js";
+import { GEMINI_KEY_PATTERNS, validateGeminiKey } from "./gemini-keys.js";
+import { listGeminiModels } from "./gemini-models.js";
+import { GEMINI_NATIVE_ROUTES } from "./gemini-routes.js";
+
+export interface GeminiProviderSettings extends ProviderSettings {
+  /** Provider id and mount path. @default "gemini" */
+  id?: string;
+  /** API root without a version; paths carry `/v1beta`. @default "https://generativelanguage.googleapis.com" */
+  baseURL?: string;
+  /**
+   * Accepted key shapes. @default GEMINI_KEY_PATTERNS (`AIza…` and `AQ.…`)
+   * @example createGemini({ keyPatterns: [...GEMINI_KEY_PATTERNS, /^my-proxy-[a-z]+$/] })
+   */
+  keyPatterns?: readonly RegExp[];
+  /** Models a bare `/v1/...` request routes here. @default /^(gemini|gemma|models\/(gemini|gemma|text-embedding|embedding)|text-embedding-004|embedding-)/ */
+  modelPattern?: RegExp;
+  /** Clock for per-day quota resets (tests). @default Date.now */
+  now?: () => number;
+}
+
+const DEFAULT_MODEL_PATTERN =
+  /^(gemini|gemma|models\/(gemini|gemma|text-embedding|embedding)|text-embedding-004|embedding-)/;
+
+/**
+ * Google Gemini: the native API (`/v1beta/models/...`, SDK-compatible) and the OpenAI-compatible
+ * one (`/v1beta/openai/...`). The pool key travels only in a header, never in the URL.
+ */
+export function createGemini(settings: GeminiProviderSettings = {}): Provider {
+  const baseURL = settings.baseURL ?? "https://generativelanguage.googleapis.com";
+  const patterns = settings.keyPatterns ?? GEMINI_KEY_PATTERNS;
+  const modelPattern = settings.modelPattern ?? DEFAULT_MODEL_PATTERN;
+  const doFetch = settings.fetch ?? ((input, init) => fetch(input, init));
+  const extraHeaders = settings.headers ?? {};
+  const now = settings.now ?? Date.now;
+
+  const nativeHeaders = (key: PoolKey, base: Headers = new Headers()) => {
+    for (const [name, value] of Object.entries(extraHeaders)) base.set(name, value);
+    base.set("x-goog-api-key", key.secret);
+    return base;
+  };
+
+  return {
+    specificationVersion: "v1",
+    id: settings.id ?? "gemini",
+    clientKeyHeaders: ["x-goog-api-key"],
+    nativeRoutes: GEMINI_NATIVE_ROUTES,
+    hasBalance: false,
+
+    validateKeyFormat: (secret) => validateGeminiKey(secret, patterns),
+
+    claimsModel: (model) => modelPattern.test(model),
+
+    rewriteRequest(request: ProviderRequest, key: PoolKey): UpstreamRequest {
+      const root = key.baseURL ?? baseURL;
+      // `?key=` may hold the client's gateway token; the pool key goes in a header instead,
+      // so it never lands in upstream access logs.
+      const search = stripQueryParams(request.search, ["key"]);
+      const headers = forwardableRequestHeaders(request.headers);
+      if (request.api === "native") {
+        return {
+          url: joinURL(root, request.path, search),
+          method: request.method,
+          headers: nativeHeaders(key, headers),
+          body: request.body,
+        };
+      }
+      for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
+      headers.set("authorization", `Bearer ${key.secret}`);
+      return {
+        url: joinURL(root, `/v1beta/openai${request.path}`, search),
+        method: request.method,
+        headers,
+        body: request.body,
+      };
+    },
+
+    classifyFailure: (failure) => classifyGeminiFailure(failure, now()),
+
+    async checkKey(key: PoolKey, options: CallOptions = {}): Promise<KeyCheckResult> {
+      // Listing models costs no generation quota and answers 400 API_KEY_INVALID for a dead key.
+      let response: Response;
+      try {
+        response = await doFetch(joinURL(key.baseURL ?? baseURL, "/v1beta/models", "?pageSize=1"), {
+          headers: nativeHeaders(key),
+          signal: options.signal,
+        });
+      } catch (error) {
+        return { status: "error", message: `network: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      if (response.ok) {
+        await response.body?.cancel();
+        return { status: "valid" };
+      }
+      const body = await response.text().catch(() => "");
+      const cls = classifyGeminiFailure({ status: response.status, headers: response.headers, body }, now());
+      const message = readGeminiError(body).message ?? `HTTP ${response.status}`;
+      if (cls.kind === "key_invalid") return { status: "invalid", message };
+      // A quota answer proves nothing about the key either way: keep its status.
+      return { status: "error", message: `HTTP ${response.status}: ${message}` };
+    },
+
+    async listModels(key: PoolKey | undefined, options: CallOptions = {}): Promise<ModelInfo[]> {
+      if (!key) throw new Error("Listing Gemini models needs a key.");
+      return listGeminiModels({
+        baseURL: key.baseURL ?? baseURL,
+        headers: nativeHeaders(key),
+        fetch: doFetch,
+        signal: options.signal,
+      });
+    },
+  };
+}
+
+/** A ready instance for generativelanguage.googleapis.com. */
+export const gemini: Provider = createGemini();
