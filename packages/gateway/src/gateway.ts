@@ -65,6 +65,12 @@ export interface GatewayOptions {
   now?: () => number;
   /** Injected sleep (waiting for a cooling key), for tests. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Whether admin check jobs may run in the background, outliving the request that started
+   * them. Workers pass false: jobs then advance through `POST /admin/api/checks/:id/step`.
+   * @default true
+   */
+  backgroundJobs?: boolean;
 }
 
 export interface Gateway {
@@ -159,7 +165,23 @@ export function createGateway(options: GatewayOptions): Gateway {
     await ready();
     return recheckKeys(pool, providers, recheckOptions, now);
   };
-  const adminApi: AdminApi = createAdminApi({ storage, pool, providers, settings, usage, recheck, now });
+  const adminApi: AdminApi = createAdminApi({
+    storage,
+    pool,
+    providers,
+    settings,
+    usage,
+    recheck,
+    now,
+    onStateChanged: () => sync.sync(),
+    backgroundJobs: options.backgroundJobs ?? true,
+    authenticateClient: (credential) =>
+      auth.authenticate(credential).then(
+        () => true,
+        () => false,
+      ),
+    onError,
+  });
 
   const proxy = createProxy({
     providers,

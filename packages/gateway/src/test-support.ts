@@ -91,3 +91,38 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * fetch against the gateway's admin API with the admin password as bearer (scripts' way in).
+ * `json` is sent as a JSON body; pass `headers.authorization` to override.
+ */
+export function adminCall(
+  rig: Pick<TestRig, "url">,
+  path: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (!headers.has("authorization")) headers.set("authorization", `Bearer ${ADMIN_PASSWORD}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set("content-type", "application/json");
+    body = JSON.stringify(init.json);
+  }
+  return fetch(`${rig.url}${path}`, { ...init, headers, body, method: init.method ?? (body ? "POST" : "GET") });
+}
+
+/** Reads an SSE response into `{event, data}` records until the stream ends. */
+export async function readSSE(res: Response): Promise<{ event: string; data: string }[]> {
+  const text = await res.text();
+  const events: { event: string; data: string }[] = [];
+  for (const block of text.split("\n\n")) {
+    let event = "message";
+    const data: string[] = [];
+    for (const line of block.split("\n")) {
+      if (line.startsWith("event:")) event = line.slice(6).trim();
+      else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
+    }
+    if (data.length > 0) events.push({ event, data: data.join("\n") });
+  }
+  return events;
+}

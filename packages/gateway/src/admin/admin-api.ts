@@ -1,18 +1,34 @@
 /**
  * The admin surface mounted at the gateway root: `/admin/api/*` (admin only), `/metrics`
- * (admin or token), and the public key page API (`/public/api/*`, per access mode).
+ * (admin or client token), and the public key page API (`/public/api/*`, per access mode).
  * See packages/gateway/ADMIN-API.md for the routes.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { KeyPool } from "../pool/key-pool.js";
 import type { RecheckOptions, RecheckReport } from "../pool/recheck.js";
 import type { UsageMeter } from "../pool/usage-meter.js";
 import type { ProxyOutcome } from "../proxy/pipeline.js";
 import type { SettingsRuntime } from "../settings/settings-runtime.js";
+import { errors } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
 import type { Storage } from "../spec/storage.js";
-import { adminAuth } from "./admin-auth.js";
+import { AdminCredentials, adminAuth, authenticateAdmin, bearerOf } from "./admin-auth.js";
+import { adminTokensRoutes } from "./admin-tokens-routes.js";
+import { loginRoutes, sessionRoutes } from "./auth-routes.js";
+import { backupRoutes } from "./backup-routes.js";
+import { CheckJobs } from "./check-jobs.js";
+import { checksRoutes } from "./checks-routes.js";
+import { exportRoutes } from "./export-routes.js";
 import { keysRoutes } from "./keys-routes.js";
+import { LoginLimiter } from "./login-limiter.js";
+import { RequestMetrics } from "./metrics.js";
+import { openApiDocument } from "./openapi.js";
+import { publicRoutes } from "./public-routes.js";
+import { SessionSigner } from "./session.js";
+import { settingsRoutes } from "./settings-routes.js";
+import { statsRoutes } from "./stats-routes.js";
+import { tokensRoutes } from "./tokens-routes.js";
 
 export interface AdminApiDeps {
   storage: Storage;
@@ -22,6 +38,27 @@ export interface AdminApiDeps {
   usage: UsageMeter;
   recheck: (options?: RecheckOptions) => Promise<RecheckReport>;
   now: () => number;
+  /**
+   * Pulls shared state (tokens, settings, keys) into this instance now; called after the admin
+   * API changed tokens or settings so the proxy enforces the change at once.
+   */
+  onStateChanged?: () => Promise<void>;
+  /**
+   * Whether check jobs may run in the background, outliving the request that started them.
+   * Workers pass false: jobs then advance only through `POST /admin/api/checks/:id/step`.
+   * @default true
+   */
+  backgroundJobs?: boolean;
+  /** Whether a credential is a valid client token (lets scrapers read `/metrics`). */
+  authenticateClient?: (credential: string) => Promise<boolean>;
+  /** PBKDF2 iterations of new password hashes (tests lower it). @default 100000 */
+  passwordIterations?: number;
+  /** Admin session lifetime (ms). @default 43200000 (12 h) */
+  sessionTtlMs?: number;
+  /** Failed logins allowed per client IP and minute. @default 5 */
+  loginAttemptsPerMinute?: number;
+  /** Where errors of background work go. */
+  onError?: (error: unknown) => void;
 }
 
 export interface AdminApi {
@@ -29,13 +66,86 @@ export interface AdminApi {
   app: Hono;
   /** Sees every proxied request's outcome (metrics). */
   observe(outcome: ProxyOutcome): void;
+  /** Batch check jobs of this instance. */
+  jobs: CheckJobs;
+}
+
+/** Body limits: small JSON by default, large pastes for key batches and restores. */
+export const ADMIN_BODY_LIMITS = { default: 64 * 1024, keys: 2 * 1024 * 1024, restore: 64 * 1024 * 1024 };
+
+function adminBodyLimit(): MiddlewareHandler {
+  const make = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw errors.tooLarge(maxSize);
+      },
+    });
+  const small = make(ADMIN_BODY_LIMITS.default);
+  const keys = make(ADMIN_BODY_LIMITS.keys);
+  const restore = make(ADMIN_BODY_LIMITS.restore);
+  return (c, next) => {
+    const path = c.req.path.replace(/\/+$/, "");
+    if (path.endsWith("/admin/api/restore")) return restore(c, next);
+    if (path.endsWith("/admin/api/keys") && c.req.method === "POST") return keys(c, next);
+    return small(c, next);
+  };
 }
 
 export function createAdminApi(deps: AdminApiDeps): AdminApi {
+  const { storage, pool, providers, settings, usage, now } = deps;
+  const passwordIterations = deps.passwordIterations ?? 100_000;
+  const sessions = new SessionSigner({ storage, now });
+  const limiter = new LoginLimiter({ max: deps.loginAttemptsPerMinute ?? 5, now });
+  const credentials = new AdminCredentials(storage);
+  const metrics = new RequestMetrics(now);
+  const jobs = new CheckJobs({ pool, providers, now, onError: deps.onError, background: deps.backgroundJobs ?? true });
+  const authDeps = {
+    storage,
+    sessions,
+    limiter,
+    credentials,
+    now,
+    sessionTtlMs: deps.sessionTtlMs ?? 12 * 3_600_000,
+    passwordIterations,
+  };
+
+  const api = new Hono();
+  api.use("*", adminBodyLimit());
+  api.route("/", loginRoutes(authDeps));
+  api.get("/openapi.json", (c) => c.json(openApiDocument));
+  api.use("*", adminAuth({ storage, sessions, limiter }, credentials));
+  api.route("/", sessionRoutes(authDeps));
+  api.route("/admin-tokens", adminTokensRoutes({ storage, now }));
+  api.route("/keys", keysRoutes({ storage, pool, providers, jobs, now }));
+  api.route("/checks", checksRoutes({ pool, jobs }));
+  api.route("/export", exportRoutes({ pool, now }));
+  api.route("/tokens", tokensRoutes({ storage, usage, now, onStateChanged: deps.onStateChanged }));
+  api.route(
+    "/settings",
+    settingsRoutes({ storage, settings, sessions, providers, passwordIterations, onStateChanged: deps.onStateChanged }),
+  );
+  api.route("/stats", statsRoutes({ storage, pool, usage, metrics, now }));
+  api.route("/", backupRoutes({ storage, pool, settings, sessions, now, onStateChanged: deps.onStateChanged }));
+
   const app = new Hono();
-  const admin = new Hono();
-  admin.use("*", adminAuth(deps.storage));
-  admin.route("/keys", keysRoutes({ storage: deps.storage, pool: deps.pool, providers: deps.providers, now: deps.now }));
-  app.route("/admin/api", admin);
-  return { app, observe: () => {} };
+  app.route("/admin/api", api);
+  app.route(
+    "/public/api",
+    publicRoutes({ pool, providers, settings, sessions, limiter, now, guestSessionTtlMs: 24 * 3_600_000 }),
+  );
+  app.get("/metrics", async (c) => {
+    const bearer = bearerOf(c);
+    const asClient = bearer !== undefined && deps.authenticateClient ? await deps.authenticateClient(bearer) : false;
+    if (!asClient && !(await authenticateAdmin(c, { storage, sessions, limiter }, credentials))) {
+      throw errors.unauthorized("Metrics need an admin session, an admin credential or a client token.");
+    }
+    return c.body(metrics.render(pool), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+  });
+
+  return {
+    app,
+    jobs,
+    observe: (outcome) => metrics.observe(outcome),
+  };
 }

@@ -1,33 +1,151 @@
 /**
- * Admin authentication for scripts: `Authorization: Bearer <admin password or admin token>`.
- * Only a PBKDF2 hash of the password is stored; tokens are stored as sha256 digests.
+ * Who may use the admin API: a script with `Authorization: Bearer <admin password | admin
+ * token>`, or a browser with a signed admin session cookie. Guests (public page sessions) are
+ * recognised and refused with 403; cookie-authenticated mutations must come from our own origin.
+ * Only a PBKDF2 hash of the password is stored; admin tokens are stored as sha256 digests.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { errors } from "../spec/errors.js";
 import type { Storage } from "../spec/storage.js";
 import { constantTimeEqual, sha256Hex, verifyPassword } from "../util/crypto.js";
+import { clientIp, type LoginLimiter } from "./login-limiter.js";
+import { ADMIN_COOKIE, GUEST_COOKIE, readSessionCookie, type SessionSigner } from "./session.js";
 
 export const ADMIN_PASSWORD_HASH = "auth.adminPasswordHash";
-export const ADMIN_TOKEN_HASHES = "auth.adminTokenHashes";
+export const ADMIN_TOKENS = "auth.adminTokens";
 
-export function adminAuth(storage: Storage): MiddlewareHandler {
-  return async (c, next) => {
-    const header = c.req.header("authorization") ?? "";
-    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-    if (!match?.[1])
-      throw errors.unauthorized(
-        "Admin authentication required: send `Authorization: Bearer <admin password or token>`.",
-      );
-    const credential = match[1].trim();
-    const digest = await sha256Hex(credential);
-    const tokens = (await storage.settings.get<string[]>(ADMIN_TOKEN_HASHES)) ?? [];
-    let ok = false;
-    for (const stored of tokens) ok = constantTimeEqual(stored, digest) || ok;
-    if (!ok) {
-      const hash = await storage.settings.get<string>(ADMIN_PASSWORD_HASH);
-      ok = hash !== undefined && (await verifyPassword(credential, hash));
+/** An admin token as stored: the secret itself is shown once and never kept. */
+export interface AdminTokenRecord {
+  id: string;
+  name: string;
+  /** sha256 hex of the token. */
+  hash: string;
+  /** Masked token for lists. */
+  hint: string;
+  createdAt: number;
+}
+
+export interface AdminPrincipal {
+  role: "admin";
+  via: "bearer" | "cookie";
+  /** Session expiry (cookie sessions). */
+  expiresAt?: number;
+  /** Set when a script authenticated with an admin token. */
+  tokenId?: string;
+}
+
+declare module "hono" {
+  interface ContextVariableMap {
+    keyhiveAdmin: AdminPrincipal;
+  }
+}
+
+export interface AdminAuthDeps {
+  storage: Storage;
+  sessions: SessionSigner;
+  limiter: LoginLimiter;
+}
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Verifies admin passwords. A successful PBKDF2 verification is remembered (by a digest of the
+ * credential and the stored hash) so scripts sending the password on every call do not pay
+ * 100,000 iterations each time; a changed password changes the stored hash and voids the memo.
+ */
+export class AdminCredentials {
+  private readonly verified = new Map<string, true>();
+
+  constructor(private readonly storage: Storage) {}
+
+  async checkPassword(password: string): Promise<boolean> {
+    const stored = await this.storage.settings.get<string>(ADMIN_PASSWORD_HASH);
+    if (!stored) return false;
+    const memo = await sha256Hex(`${stored}\n${password}`);
+    if (this.verified.has(memo)) return true;
+    const ok = await verifyPassword(password, stored);
+    if (ok) {
+      if (this.verified.size > 64) this.verified.clear();
+      this.verified.set(memo, true);
     }
-    if (!ok) throw errors.unauthorized("Invalid admin credentials.");
+    return ok;
+  }
+
+  /** The admin token matching `credential`, compared digest to digest in constant time. */
+  async findToken(credential: string): Promise<AdminTokenRecord | undefined> {
+    const digest = await sha256Hex(credential);
+    const tokens = (await this.storage.settings.get<AdminTokenRecord[]>(ADMIN_TOKENS)) ?? [];
+    let found: AdminTokenRecord | undefined;
+    for (const token of tokens) if (constantTimeEqual(token.hash, digest)) found = token;
+    return found;
+  }
+}
+
+/** Origins this gateway answers on, as the browser would name them. */
+function ownOrigins(c: Context): string[] {
+  const url = new URL(c.req.url);
+  const origins = [url.origin];
+  const forwardedHost = c.req.header("x-forwarded-host");
+  if (forwardedHost)
+    origins.push(`${c.req.header("x-forwarded-proto") ?? url.protocol.slice(0, -1)}://${forwardedHost}`);
+  return origins;
+}
+
+/**
+ * Cross-site request forgery guard for cookie-authenticated requests: the `Origin` must be ours,
+ * or absent with `X-Requested-With: keyhive` (a custom header no cross-site form can send).
+ */
+export function isSameOrigin(c: Context): boolean {
+  const origin = c.req.header("origin");
+  if (!origin) return c.req.header("x-requested-with")?.toLowerCase() === "keyhive";
+  return ownOrigins(c).includes(origin);
+}
+
+export function assertSameOrigin(c: Context): void {
+  if (!isSameOrigin(c)) {
+    throw errors.forbidden(
+      "Cross-origin request refused: cookie-authenticated changes must come from the admin UI's own origin (or send `X-Requested-With: keyhive`).",
+      "cross_origin",
+    );
+  }
+}
+
+export function bearerOf(c: Context): string | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec((c.req.header("authorization") ?? "").trim());
+  return match?.[1]?.trim() || undefined;
+}
+
+/** Resolves the admin principal of a request, or undefined; throws 403 for guests. */
+export async function authenticateAdmin(c: Context, deps: AdminAuthDeps, credentials: AdminCredentials) {
+  const bearer = bearerOf(c);
+  if (bearer) {
+    const ip = clientIp(c);
+    deps.limiter.assertAllowed(ip);
+    const token = await credentials.findToken(bearer);
+    if (token) return { role: "admin", via: "bearer", tokenId: token.id } satisfies AdminPrincipal;
+    if (await credentials.checkPassword(bearer)) return { role: "admin", via: "bearer" } satisfies AdminPrincipal;
+    deps.limiter.fail(ip);
+    throw errors.unauthorized("Invalid admin credentials.");
+  }
+  const session = await deps.sessions.verify(readSessionCookie(c, ADMIN_COOKIE), "admin");
+  if (session) return { role: "admin", via: "cookie", expiresAt: session.exp } satisfies AdminPrincipal;
+  if (await deps.sessions.verify(readSessionCookie(c, GUEST_COOKIE), "guest")) {
+    throw errors.forbidden("Guest sessions cannot use the admin API.", "guest_forbidden");
+  }
+  return undefined;
+}
+
+/** Middleware: 401 without admin credentials, 403 for guests and cross-origin cookie mutations. */
+export function adminAuth(deps: AdminAuthDeps, credentials = new AdminCredentials(deps.storage)): MiddlewareHandler {
+  return async (c, next) => {
+    const principal = await authenticateAdmin(c, deps, credentials);
+    if (!principal) {
+      throw errors.unauthorized(
+        "Admin authentication required: sign in, or send `Authorization: Bearer <admin password or admin token>`.",
+      );
+    }
+    if (principal.via === "cookie" && MUTATING.has(c.req.method)) assertSameOrigin(c);
+    c.set("keyhiveAdmin", principal);
     await next();
   };
 }

@@ -1,54 +1,130 @@
-/** The minimal admin key API: add keys in bulk, list them masked. */
+/**
+ * Keys: batch add (validated per provider), list/filter/sort/page over the pool snapshot, read,
+ * patch, bulk enable/disable/delete. Every change is written to storage and applied to the pool.
+ */
 import { Hono } from "hono";
 import { z } from "zod";
 import type { KeyPool } from "../pool/key-pool.js";
 import { newKeyRecord, splitKeys } from "../pool/new-key.js";
 import { errors } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
-import type { KeyRecord, Storage } from "../spec/storage.js";
+import type { KeyPatch, KeyRecord, Storage } from "../spec/storage.js";
 import { maskSecret } from "../util/mask.js";
+import type { CheckJobs } from "./check-jobs.js";
+import { checkSettingsSchema } from "./checks-routes.js";
+import {
+  isEmptyFilter,
+  type KeyFilter,
+  keyFilterQuery,
+  keyFilterSchema,
+  matchesFilter,
+  SORT_FIELDS,
+  sortKeys,
+} from "./key-filter.js";
+import { readJson, readQuery } from "./validate.js";
 
-const addKeysBody = z.object({
+export const MAX_KEYS_PER_CALL = 10_000;
+
+const tags = z.array(z.string().trim().min(1).max(64)).max(32);
+const baseURL = z.url({ protocol: /^https?$/ }).max(2048);
+
+const addKeysBody = z.strictObject({
   provider: z.string().min(1),
-  keys: z.union([z.string(), z.array(z.string())]),
-  baseURL: z.url().optional(),
-  tags: z.array(z.string().min(1).max(64)).max(32).optional(),
+  keys: z.union([z.string().max(4 * 1024 * 1024), z.array(z.string().max(4096)).max(MAX_KEYS_PER_CALL)]),
+  baseURL: baseURL.optional(),
+  tags: tags.optional(),
   weight: z.number().positive().max(1000).optional(),
+  check: z.union([z.boolean(), checkSettingsSchema.partial()]).optional(),
 });
+
+const listQuery = keyFilterQuery.extend({
+  sort: z.enum(SORT_FIELDS).default("addedAt"),
+  order: z.enum(["asc", "desc"]).default("desc"),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+const patchBody = z
+  .strictObject({
+    disabled: z.boolean().optional(),
+    weight: z.number().positive().max(1000).optional(),
+    tags: tags.optional(),
+    baseURL: baseURL.nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: "nothing to change" });
+
+const selection = {
+  ids: z.array(z.string().min(1)).min(1).max(100_000).optional(),
+  filter: keyFilterSchema.optional(),
+};
+const hasSelection = (b: { ids?: string[]; filter?: KeyFilter }) =>
+  b.ids !== undefined || (b.filter !== undefined && !isEmptyFilter(b.filter));
+const selectionMessage = { message: "give ids or a filter with at least one criterion", path: ["ids"] };
+
+const bulkBody = z
+  .strictObject({ action: z.enum(["enable", "disable", "delete"]), ...selection })
+  .refine(hasSelection, selectionMessage);
+const deleteBody = z.strictObject(selection).refine(hasSelection, selectionMessage);
 
 export interface KeysRoutesDeps {
   storage: Storage;
   pool: KeyPool;
   providers: ReadonlyMap<string, Provider>;
+  jobs?: CheckJobs;
   now?: () => number;
 }
 
-/** What clients see of a key: never the secret unless asked for explicitly elsewhere. */
+/** What clients see of a key: never the secret unless asked for explicitly. */
 export function publicKey(record: KeyRecord) {
   const { secret, hash: _hash, ...rest } = record;
   return { ...rest, key: maskSecret(secret) };
+}
+
+/** The patch that enables or disables a key by hand. */
+export function togglePatch(disabled: boolean, now: number): KeyPatch {
+  return disabled
+    ? { status: "disabled", statusReason: "disabled by admin", statusChangedAt: now }
+    : {
+        status: "active",
+        statusReason: "enabled by admin",
+        statusChangedAt: now,
+        consecutiveFailures: 0,
+        cooldownUntil: undefined,
+        nextCheckAt: now,
+      };
 }
 
 export function keysRoutes(deps: KeysRoutesDeps) {
   const now = deps.now ?? Date.now;
   const app = new Hono();
 
+  const select = (body: { ids?: string[]; filter?: KeyFilter }): KeyRecord[] => {
+    const wanted = body.ids ? new Set(body.ids) : undefined;
+    return deps.pool
+      .keysOf()
+      .filter((r) => (!wanted || wanted.has(r.id)) && (!body.filter || matchesFilter(r, body.filter)));
+  };
+
+  /** Applies a patch in memory and writes it through now (not just behind). */
+  const patchKeys = async (ids: string[], patch: KeyPatch) => {
+    for (const id of ids) deps.pool.patch(id, patch);
+    await deps.pool.flushWrites();
+  };
+
+  const removeKeys = async (ids: string[]) => {
+    const deleted = ids.length > 0 ? await deps.storage.keys.delete(ids) : 0;
+    for (const id of ids) deps.pool.forget(id);
+    return deleted;
+  };
+
+  const keyOr404 = (id: string): KeyRecord => {
+    const record = deps.pool.get(id);
+    if (!record) throw errors.notFound(`No key '${id}'.`, "key_not_found");
+    return record;
+  };
+
   app.post("/", async (c) => {
-    let json: unknown;
-    try {
-      json = await c.req.json();
-    } catch (error) {
-      throw errors.invalidJson(error instanceof Error ? error.message : String(error));
-    }
-    const parsed = addKeysBody.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw errors.badRequest(
-        `Invalid field '${issue?.path.join(".") || "body"}': ${issue?.message}`,
-        issue?.path.join("."),
-      );
-    }
-    const input = parsed.data;
+    const input = await readJson(c, addKeysBody);
     const provider = deps.providers.get(input.provider);
     if (!provider) {
       throw errors.badRequest(
@@ -56,9 +132,12 @@ export function keysRoutes(deps: KeysRoutesDeps) {
         "provider",
       );
     }
-    const secrets = [
-      ...new Set(Array.isArray(input.keys) ? input.keys.map((k) => k.trim()).filter(Boolean) : splitKeys(input.keys)),
-    ];
+    const pasted = Array.isArray(input.keys) ? input.keys.map((k) => k.trim()).filter(Boolean) : splitKeys(input.keys);
+    const secrets = [...new Set(pasted)];
+    if (secrets.length > MAX_KEYS_PER_CALL) {
+      throw errors.badRequest(`At most ${MAX_KEYS_PER_CALL} keys per call (got ${secrets.length}).`, "keys");
+    }
+    if (secrets.length === 0) throw errors.badRequest("No keys found in 'keys'.", "keys");
     const rejected: { key: string; reason: string }[] = [];
     const records: KeyRecord[] = [];
     const at = now();
@@ -78,20 +157,75 @@ export function keysRoutes(deps: KeysRoutesDeps) {
     deps.pool.upsertLocal(records.filter((r) => addedSet.has(r.id)));
     const byId = new Map(records.map((r) => [r.id, r]));
     const describe = (id: string) => ({ id, key: maskSecret(byId.get(id)?.secret ?? "") });
+    let check: { jobId: string; total: number } | undefined;
+    if (input.check && deps.jobs && result.added.length > 0) {
+      const options = typeof input.check === "object" ? input.check : {};
+      const job = deps.jobs.start(result.added, checkSettingsSchema.parse(options));
+      check = { jobId: job.id, total: job.total };
+    }
     return c.json(
-      { added: result.added.map(describe), duplicates: result.duplicates.map(describe), rejected },
+      {
+        added: result.added.map(describe),
+        duplicates: result.duplicates.map(describe),
+        rejected,
+        ...(check ? { check } : {}),
+      },
       result.added.length > 0 ? 201 : 200,
     );
   });
 
-  app.get("/", async (c) => {
-    const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
-    const page = await deps.storage.keys.list({
-      provider: c.req.query("provider"),
-      cursor: c.req.query("cursor"),
-      limit,
+  app.get("/", (c) => {
+    const q = readQuery(c, listQuery);
+    const { sort, order, page, pageSize, ...filter } = q;
+    const matched = sortKeys(
+      deps.pool.keysOf().filter((r) => matchesFilter(r, filter)),
+      sort,
+      order,
+    );
+    const start = (page - 1) * pageSize;
+    return c.json({
+      data: matched.slice(start, start + pageSize).map(publicKey),
+      total: matched.length,
+      page,
+      pageSize,
     });
-    return c.json({ data: page.items.map(publicKey), cursor: page.cursor ?? null });
+  });
+
+  app.post("/bulk", async (c) => {
+    const body = await readJson(c, bulkBody);
+    const ids = select(body).map((r) => r.id);
+    if (body.action === "delete") return c.json({ affected: await removeKeys(ids) });
+    await patchKeys(ids, togglePatch(body.action === "disable", now()));
+    return c.json({ affected: ids.length });
+  });
+
+  app.delete("/", async (c) => {
+    const body = await readJson(c, deleteBody);
+    return c.json({ deleted: await removeKeys(select(body).map((r) => r.id)) });
+  });
+
+  app.get("/:id", (c) => c.json(publicKey(keyOr404(c.req.param("id")))));
+
+  app.get("/:id/secret", (c) => c.json({ secret: keyOr404(c.req.param("id")).secret }));
+
+  app.patch("/:id", async (c) => {
+    const record = keyOr404(c.req.param("id"));
+    const body = await readJson(c, patchBody);
+    const patch: KeyPatch = {};
+    if (body.disabled !== undefined && body.disabled !== (record.status === "disabled")) {
+      Object.assign(patch, togglePatch(body.disabled, now()));
+    }
+    if (body.weight !== undefined) patch.weight = body.weight;
+    if (body.tags !== undefined) patch.tags = [...new Set(body.tags)];
+    if (body.baseURL !== undefined) patch.baseURL = body.baseURL ?? undefined;
+    await patchKeys([record.id], patch);
+    return c.json(publicKey(keyOr404(record.id)));
+  });
+
+  app.delete("/:id", async (c) => {
+    const record = keyOr404(c.req.param("id"));
+    await removeKeys([record.id]);
+    return c.body(null, 204);
   });
 
   return app;

@@ -1,0 +1,272 @@
+/**
+ * Batch key checks as jobs: a queue of key ids worked by `concurrency` workers, with an interval
+ * between checks, retries of checks that could not complete, live progress for subscribers and
+ * a stop switch. Results go to the pool (`reportCheck`) and are written as they arrive.
+ *
+ * On Node a job runs by itself in the background. On Workers nothing outlives a request, so
+ * `run(budget)` works a bounded chunk per call (the `/step` route, driven by the UI or a cron).
+ */
+import type { KeyPool } from "../pool/key-pool.js";
+import type { KeyCheckResult, Provider } from "../spec/provider.js";
+import { randomSecret } from "../util/crypto.js";
+
+export type CheckInterval = { mode: "fixed"; ms: number } | { mode: "random"; minMs: number; maxMs: number };
+
+export interface CheckJobSettings {
+  /** Checks in flight at once. @default 10 */
+  concurrency: number;
+  /** Pause of each worker after a check. @default { mode: "random", minMs: 500, maxMs: 1500 } */
+  interval: CheckInterval;
+  /** Extra attempts for a check that could not complete (network error, 5xx). @default 1 */
+  retries: number;
+  /** @default 2000 */
+  retryIntervalMs: number;
+  /** Time limit of one check. @default 30000 */
+  timeoutMs?: number;
+}
+
+export type JobStatus = "running" | "stopped" | "done";
+
+export interface CheckJobView {
+  id: string;
+  status: JobStatus;
+  total: number;
+  done: number;
+  ok: number;
+  failed: number;
+  results: Record<KeyCheckResult["status"] | "missing", number>;
+  ratePerSec: number;
+  etaSec: number | null;
+  elapsedSec: number;
+  startedAt: number;
+  finishedAt?: number;
+}
+
+export interface CheckResultEvent {
+  id: string;
+  status: KeyCheckResult["status"] | "missing";
+  balance?: number;
+  message?: string;
+}
+
+export type CheckEvent =
+  | { type: "progress"; job: CheckJobView }
+  | { type: "result"; result: CheckResultEvent }
+  | { type: "done"; job: CheckJobView };
+
+export interface CheckJobDeps {
+  pool: KeyPool;
+  providers: ReadonlyMap<string, Provider>;
+  now: () => number;
+  onError?: (error: unknown) => void;
+  /** @default Math.random */
+  random?: () => number;
+}
+
+export class CheckJob {
+  status: JobStatus = "running";
+  readonly startedAt: number;
+  finishedAt: number | undefined;
+  private readonly queue: string[];
+  private next = 0;
+  private done = 0;
+  private readonly results: CheckJobView["results"] = { valid: 0, exhausted: 0, invalid: 0, error: 0, missing: 0 };
+  private readonly subscribers = new Set<(event: CheckEvent) => void>();
+  private readonly controller = new AbortController();
+  private running: Promise<void> | undefined;
+  private lastProgressAt = 0;
+
+  constructor(
+    readonly id: string,
+    ids: readonly string[],
+    readonly settings: CheckJobSettings,
+    private readonly deps: CheckJobDeps,
+  ) {
+    this.queue = [...ids];
+    this.startedAt = deps.now();
+    if (this.queue.length === 0) this.finish("done");
+  }
+
+  get total(): number {
+    return this.queue.length;
+  }
+
+  view(): CheckJobView {
+    const end = this.finishedAt ?? this.deps.now();
+    const elapsedSec = Math.max(0, (end - this.startedAt) / 1000);
+    const ratePerSec = elapsedSec > 0 ? this.done / elapsedSec : 0;
+    const remaining = this.total - this.done;
+    return {
+      id: this.id,
+      status: this.status,
+      total: this.total,
+      done: this.done,
+      ok: this.results.valid,
+      failed: this.done - this.results.valid,
+      results: { ...this.results },
+      ratePerSec: Math.round(ratePerSec * 100) / 100,
+      etaSec: this.status !== "running" ? 0 : ratePerSec > 0 ? Math.ceil(remaining / ratePerSec) : null,
+      elapsedSec: Math.round(elapsedSec * 10) / 10,
+      startedAt: this.startedAt,
+      ...(this.finishedAt !== undefined ? { finishedAt: this.finishedAt } : {}),
+    };
+  }
+
+  /** Receives every event from now on; returns the unsubscribe function. */
+  subscribe(listener: (event: CheckEvent) => void): () => void {
+    this.subscribers.add(listener);
+    return () => this.subscribers.delete(listener);
+  }
+
+  stop(): void {
+    if (this.status !== "running") return;
+    this.controller.abort(new Error("check job stopped"));
+    this.finish("stopped");
+  }
+
+  /**
+   * Works the queue until it is empty, the job stops, or `budget` check attempts were made
+   * (retries count). Concurrent calls share one run.
+   */
+  run(budget = Number.POSITIVE_INFINITY): Promise<void> {
+    this.running ??= this.work(budget).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async work(budget: number): Promise<void> {
+    let attempts = 0;
+    const { pool, providers } = this.deps;
+    const worker = async () => {
+      while (this.status === "running" && this.next < this.queue.length && attempts < budget) {
+        const id = this.queue[this.next++] as string;
+        const record = pool.get(id);
+        const provider = record && providers.get(record.provider);
+        if (!record || !provider) {
+          this.record({ id, status: "missing", message: "key no longer exists" });
+          continue;
+        }
+        let result: KeyCheckResult;
+        for (let attempt = 0; ; attempt++) {
+          attempts++;
+          result = await this.checkOnce(provider, record.id);
+          if (result.status !== "error" || attempt >= this.settings.retries || this.status !== "running") break;
+          if (attempts >= budget) break;
+          await this.pause(this.settings.retryIntervalMs);
+        }
+        if (this.status !== "running") break; // stopped mid-check: the result is not reported
+        pool.reportCheck(record.id, result);
+        // Persist as results arrive: the write-behind queue coalesces these into few writes.
+        pool.flushWrites().catch((error) => this.deps.onError?.(error));
+        this.record({
+          id,
+          status: result.status,
+          ...(result.status === "valid" || result.status === "exhausted" ? { balance: result.balance } : {}),
+          ...(result.message ? { message: result.message } : {}),
+        });
+        if (this.next < this.queue.length) await this.pause(this.intervalMs());
+      }
+    };
+    const workers = Math.max(1, Math.min(this.settings.concurrency, this.queue.length - this.next));
+    await Promise.all(Array.from({ length: workers }, worker));
+    await pool.flush().catch((error) => this.deps.onError?.(error));
+    if (this.status === "running" && this.done >= this.total) this.finish("done");
+    else this.emit({ type: "progress", job: this.view() });
+  }
+
+  private async checkOnce(provider: Provider, id: string): Promise<KeyCheckResult> {
+    const record = this.deps.pool.get(id);
+    if (!record) return { status: "error", message: "key no longer exists" };
+    const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.settings.timeoutMs ?? 30_000)]);
+    try {
+      return await provider.checkKey(this.deps.pool.toPoolKey(record), { signal });
+    } catch (error) {
+      return { status: "error", message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private record(result: CheckResultEvent): void {
+    this.done++;
+    this.results[result.status]++;
+    this.emit({ type: "result", result });
+    const now = this.deps.now();
+    if (now - this.lastProgressAt >= 100 || this.done === this.total) {
+      this.lastProgressAt = now;
+      this.emit({ type: "progress", job: this.view() });
+    }
+  }
+
+  private finish(status: "done" | "stopped"): void {
+    this.status = status;
+    this.finishedAt = this.deps.now();
+    this.emit({ type: "done", job: this.view() });
+    this.subscribers.clear();
+  }
+
+  private emit(event: CheckEvent): void {
+    for (const listener of this.subscribers) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.deps.onError?.(error);
+      }
+    }
+  }
+
+  private intervalMs(): number {
+    const interval = this.settings.interval;
+    if (interval.mode === "fixed") return interval.ms;
+    const random = this.deps.random ?? Math.random;
+    return interval.minMs + Math.floor(random() * (interval.maxMs - interval.minMs + 1));
+  }
+
+  /** Sleeps, waking early when the job stops. */
+  private pause(ms: number): Promise<void> {
+    if (ms <= 0 || this.controller.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.controller.signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.controller.signal.addEventListener("abort", done, { once: true });
+    });
+  }
+}
+
+/** The jobs of this instance; finished ones are kept for a while so late viewers see results. */
+export class CheckJobs {
+  private readonly jobs = new Map<string, CheckJob>();
+
+  constructor(
+    private readonly deps: CheckJobDeps & {
+      /** Run jobs by themselves (Node); false on Workers, where `/step` drives them. */
+      background: boolean;
+    },
+  ) {}
+
+  start(ids: readonly string[], settings: CheckJobSettings): CheckJob {
+    const job = new CheckJob(randomSecret("chk-", 9), ids, settings, this.deps);
+    this.jobs.set(job.id, job);
+    this.prune();
+    if (this.deps.background && job.status === "running") {
+      job.run().catch((error) => this.deps.onError?.(error));
+    }
+    return job;
+  }
+
+  get(id: string): CheckJob | undefined {
+    return this.jobs.get(id);
+  }
+
+  list(): CheckJob[] {
+    return [...this.jobs.values()];
+  }
+
+  private prune(): void {
+    const finished = [...this.jobs.values()].filter((j) => j.status !== "running");
+    for (const job of finished.slice(0, Math.max(0, this.jobs.size - 20))) this.jobs.delete(job.id);
+  }
+}

@@ -1,0 +1,125 @@
+/** Batch checks: start, watch (JSON or SSE), stop, and step (Workers). See ADMIN-API.md. */
+import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import type { KeyPool } from "../pool/key-pool.js";
+import { errors } from "../spec/errors.js";
+import type { CheckEvent, CheckJob, CheckJobs } from "./check-jobs.js";
+import { isEmptyFilter, keyFilterSchema, matchesFilter } from "./key-filter.js";
+import { readJson } from "./validate.js";
+
+export const checkSettingsSchema = z.strictObject({
+  concurrency: z.number().int().min(1).max(50).default(10),
+  interval: z
+    .discriminatedUnion("mode", [
+      z.strictObject({ mode: z.literal("fixed"), ms: z.number().int().min(0).max(60_000) }),
+      z
+        .strictObject({
+          mode: z.literal("random"),
+          minMs: z.number().int().min(0).max(60_000),
+          maxMs: z.number().int().min(0).max(60_000),
+        })
+        .refine((v) => v.maxMs >= v.minMs, { message: "maxMs must be ≥ minMs", path: ["maxMs"] }),
+    ])
+    .default({ mode: "random", minMs: 500, maxMs: 1500 }),
+  retries: z.number().int().min(0).max(5).default(1),
+  retryIntervalMs: z.number().int().min(0).max(60_000).default(2000),
+});
+
+const startBody = checkSettingsSchema
+  .extend({
+    ids: z.array(z.string().min(1)).max(100_000).optional(),
+    filter: keyFilterSchema.optional(),
+    all: z.boolean().optional(),
+  })
+  .refine((b) => b.all === true || b.ids !== undefined || (b.filter !== undefined && !isEmptyFilter(b.filter)), {
+    message: "say which keys to check: ids, a non-empty filter, or all: true",
+    path: ["ids"],
+  });
+
+const stepBody = z.strictObject({ budget: z.number().int().min(1).max(40).default(40) });
+
+export interface ChecksRoutesDeps {
+  pool: KeyPool;
+  jobs: CheckJobs;
+  /** Heartbeat interval of event streams (ms). @default 15000 */
+  heartbeatMs?: number;
+}
+
+export function checksRoutes(deps: ChecksRoutesDeps) {
+  const app = new Hono();
+  const jobOf = (id: string): CheckJob => {
+    const job = deps.jobs.get(id);
+    if (!job) throw errors.notFound(`No check job '${id}' on this instance (jobs live in memory).`, "job_not_found");
+    return job;
+  };
+
+  app.post("/", async (c) => {
+    const body = await readJson(c, startBody);
+    const { ids, filter, all, ...settings } = body;
+    const keys = deps.pool.keysOf().filter((r) => (all ? true : filter ? matchesFilter(r, filter) : true));
+    const wanted = ids ? new Set(ids) : undefined;
+    const selected = keys.filter((r) => !wanted || wanted.has(r.id)).map((r) => r.id);
+    const job = deps.jobs.start(selected, settings);
+    return c.json({ jobId: job.id, total: job.total }, 202);
+  });
+
+  app.get("/", (c) => c.json({ data: deps.jobs.list().map((j) => j.view()) }));
+
+  app.get("/:jobId", (c) => c.json(jobOf(c.req.param("jobId")).view()));
+
+  app.post("/:jobId/stop", (c) => {
+    const job = jobOf(c.req.param("jobId"));
+    job.stop();
+    return c.json(job.view());
+  });
+
+  app.post("/:jobId/step", async (c) => {
+    const job = jobOf(c.req.param("jobId"));
+    const { budget } = await readJson(c, stepBody, { optional: true });
+    if (job.status === "running") await job.run(budget);
+    return c.json(job.view());
+  });
+
+  app.get("/:jobId/events", (c) => {
+    const job = jobOf(c.req.param("jobId"));
+    return streamSSE(c, async (stream) => {
+      const queue: CheckEvent[] = [];
+      let wake: (() => void) | undefined;
+      const push = (event: CheckEvent) => {
+        queue.push(event);
+        wake?.();
+      };
+      const unsubscribe = job.subscribe(push);
+      stream.onAbort(() => {
+        unsubscribe();
+        wake?.();
+      });
+      const heartbeat = setInterval(() => void stream.write(": ping\n\n").catch(() => {}), deps.heartbeatMs ?? 15_000);
+      try {
+        await stream.writeSSE({ event: "progress", data: JSON.stringify(job.view()) });
+        if (job.status !== "running") {
+          await stream.writeSSE({ event: "done", data: JSON.stringify(job.view()) });
+          return;
+        }
+        for (;;) {
+          while (queue.length === 0 && !stream.aborted) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+            });
+          }
+          if (stream.aborted) return;
+          const event = queue.shift() as CheckEvent;
+          const data = JSON.stringify(event.type === "result" ? event.result : event.job);
+          await stream.writeSSE({ event: event.type, data });
+          if (event.type === "done") return;
+        }
+      } finally {
+        clearInterval(heartbeat);
+        unsubscribe();
+      }
+    });
+  });
+
+  return app;
+}

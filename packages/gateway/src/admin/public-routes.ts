@@ -1,0 +1,133 @@
+/**
+ * The public key page API, per `accessMode`: `open` (anyone), `restricted` (guests with the
+ * guest password, as a signed `keyhive_guest` session), `private` (nobody but admins). Keys are
+ * always masked here; guests never reach the admin API or the proxy.
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { KeyPool } from "../pool/key-pool.js";
+import type { SettingsRuntime } from "../settings/settings-runtime.js";
+import { errors } from "../spec/errors.js";
+import type { Provider } from "../spec/provider.js";
+import { verifyPassword } from "../util/crypto.js";
+import { maskSecret } from "../util/mask.js";
+import { assertSameOrigin } from "./admin-auth.js";
+import { isValidKey } from "./export-routes.js";
+import { sortKeys } from "./key-filter.js";
+import { clientIp, type LoginLimiter } from "./login-limiter.js";
+import {
+  ADMIN_COOKIE,
+  clearSessionCookie,
+  GUEST_COOKIE,
+  readSessionCookie,
+  type SessionSigner,
+  setSessionCookie,
+} from "./session.js";
+import { readJson, readQuery } from "./validate.js";
+
+export interface PublicRoutesDeps {
+  pool: KeyPool;
+  providers: ReadonlyMap<string, Provider>;
+  settings: SettingsRuntime;
+  sessions: SessionSigner;
+  limiter: LoginLimiter;
+  now: () => number;
+  /** Guest session lifetime (ms). @default 86400000 (24 h) */
+  guestSessionTtlMs: number;
+}
+
+const loginBody = z.object({ password: z.string().min(1).max(1024) });
+const keysQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+export function publicRoutes(deps: PublicRoutesDeps) {
+  const app = new Hono();
+
+  const viewer = async (c: Context): Promise<"admin" | "guest" | undefined> => {
+    if (await deps.sessions.verify(readSessionCookie(c, ADMIN_COOKIE), "admin")) return "admin";
+    if (await deps.sessions.verify(readSessionCookie(c, GUEST_COOKIE), "guest")) return "guest";
+    return undefined;
+  };
+
+  app.get("/info", async (c) => {
+    const mode = deps.settings.value.accessMode;
+    const who = await viewer(c);
+    return c.json({
+      accessMode: mode,
+      authenticated: who !== undefined,
+      role: who ?? null,
+      guestPasswordSet: deps.settings.value.guestPasswordHash !== undefined,
+      baseURL: `${new URL(c.req.url).origin}/v1`,
+      providers: [...deps.providers.keys()],
+      pageSize: deps.settings.value.pageSize,
+    });
+  });
+
+  app.post("/login", async (c) => {
+    if (c.req.header("origin")) assertSameOrigin(c);
+    const { accessMode, guestPasswordHash } = deps.settings.value;
+    if (accessMode === "private") throw errors.forbidden("The key page is private.", "page_private");
+    if (accessMode === "open") return c.json({ ok: true, required: false });
+    if (!guestPasswordHash) throw errors.forbidden("No guest password is set: ask an admin.", "no_guest_password");
+    const ip = clientIp(c);
+    deps.limiter.assertAllowed(ip);
+    const { password } = await readJson(c, loginBody);
+    if (!(await verifyPassword(password, guestPasswordHash))) {
+      deps.limiter.fail(ip);
+      throw errors.unauthorized("Wrong guest password.");
+    }
+    deps.limiter.reset(ip);
+    const now = deps.now();
+    const expiresAt = now + deps.guestSessionTtlMs;
+    const token = await deps.sessions.sign({
+      role: "guest",
+      exp: expiresAt,
+      epoch: await deps.sessions.epoch("guest"),
+    });
+    setSessionCookie(c, GUEST_COOKIE, token, expiresAt, now);
+    return c.json({ ok: true, expiresAt });
+  });
+
+  app.post("/logout", (c) => {
+    clearSessionCookie(c, GUEST_COOKIE);
+    return c.body(null, 204);
+  });
+
+  app.get("/keys", async (c) => {
+    const mode = deps.settings.value.accessMode;
+    const who = await viewer(c);
+    if (who !== "admin") {
+      if (mode === "private") throw errors.forbidden("The key page is private.", "page_private");
+      if (mode === "restricted" && who !== "guest") {
+        throw errors.unauthorized("Enter the guest password first (POST /public/api/login).");
+      }
+    }
+    const q = readQuery(c, keysQuery);
+    const pageSize = q.pageSize ?? deps.settings.value.pageSize;
+    const records = sortKeys(deps.pool.keysOf(), "balance", "desc");
+    const valid = records.filter(isValidKey);
+    const start = (q.page - 1) * pageSize;
+    return c.json({
+      data: records.slice(start, start + pageSize).map((r) => ({
+        key: maskSecret(r.secret),
+        provider: r.provider,
+        status: r.status,
+        balance: r.balance ?? null,
+        lastCheckedAt: r.lastCheckedAt ?? null,
+      })),
+      total: records.length,
+      page: q.page,
+      pageSize,
+      totals: {
+        keys: records.length,
+        valid: valid.length,
+        balance: Math.round(valid.reduce((s, r) => s + (r.balance ?? 0), 0) * 100) / 100,
+      },
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,66 @@
+/**
+ * Runtime settings: read the effective values (never a hash), change them partially (zod
+ * validated, applied at once, shared through storage). `guestPassword` arrives as plaintext and
+ * is stored as a PBKDF2 hash; changing it ends every guest session.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { SettingsRuntime } from "../settings/settings-runtime.js";
+import type { GatewaySettings } from "../settings/settings-schema.js";
+import { settingName, settingsSchema } from "../settings/settings-schema.js";
+import { errors } from "../spec/errors.js";
+import type { Provider } from "../spec/provider.js";
+import type { Storage } from "../spec/storage.js";
+import { hashPassword } from "../util/crypto.js";
+import type { SessionSigner } from "./session.js";
+import { readJson } from "./validate.js";
+
+const patchBody = settingsSchema
+  .omit({ guestPasswordHash: true })
+  .partial()
+  .extend({
+    /** Plaintext; null removes the guest password. */
+    guestPassword: z.string().min(8, "must be at least 8 characters").max(1024).nullable().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: "nothing to change" });
+
+export interface SettingsRoutesDeps {
+  storage: Storage;
+  settings: SettingsRuntime;
+  sessions: SessionSigner;
+  providers: ReadonlyMap<string, Provider>;
+  passwordIterations: number;
+  onStateChanged?: () => Promise<void>;
+}
+
+/** Settings as the API shows them: no hashes. */
+export function publicSettings(settings: GatewaySettings) {
+  const { guestPasswordHash, ...rest } = settings;
+  return { ...rest, guestPasswordSet: guestPasswordHash !== undefined };
+}
+
+export function settingsRoutes(deps: SettingsRoutesDeps) {
+  const app = new Hono();
+
+  app.get("/", (c) => c.json(publicSettings(deps.settings.value)));
+
+  app.patch("/", async (c) => {
+    const { guestPassword, ...patch } = await readJson(c, patchBody);
+    if (patch.defaultProvider !== undefined && !deps.providers.has(patch.defaultProvider)) {
+      throw errors.badRequest(`Unknown provider '${patch.defaultProvider}'.`, "defaultProvider");
+    }
+    const update: Partial<GatewaySettings> = { ...patch };
+    if (guestPassword) update.guestPasswordHash = await hashPassword(guestPassword, deps.passwordIterations);
+    if (guestPassword === null) {
+      // An invalid stored value falls back to the default (no guest password).
+      await deps.storage.settings.set(settingName("guestPasswordHash"), null);
+    }
+    const next = await deps.settings.update(update);
+    if (guestPassword !== undefined) await deps.sessions.bumpEpoch("guest");
+    await deps.onStateChanged?.();
+    return c.json(publicSettings(next));
+  });
+
+  return app;
+}
