@@ -1,2 +1,1 @@
-// The admin web app is built in its own issue; this package reserves its place in the layout.
-export {};
+export { type AdminUIOptions, adminUI, CONTENT_SECURITY_POLICY } from "./admin-ui.js";

@@ -1,0 +1,95 @@
+/** Shapes of the admin API (packages/gateway/ADMIN-API.md). */
+export type KeyStatus = "active" | "cooling" | "invalid" | "exhausted" | "disabled";
+
+export interface Key {
+  id: string;
+  provider: string;
+  key: string;
+  baseURL?: string;
+  tags: string[];
+  weight: number;
+  status: KeyStatus;
+  statusReason?: string;
+  balance?: number;
+  addedAt: number;
+  lastCheckedAt?: number;
+  lastUsedAt?: number;
+  lastError?: string;
+}
+
+export interface Page<T> {
+  data: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface KeyFilter {
+  provider?: string;
+  status?: string[];
+  tag?: string;
+  minBalance?: number;
+  maxBalance?: number;
+  q?: string;
+}
+
+export interface AddKeysResult {
+  added: { id: string; key: string }[];
+  duplicates: { id: string; key: string }[];
+  rejected: { key: string; reason: string }[];
+  check?: { jobId: string };
+}
+
+export interface Job {
+  id: string;
+  status: "running" | "stopped" | "done";
+  total: number;
+  done: number;
+  ok: number;
+  failed: number;
+  ratePerSec?: number;
+  etaSec?: number;
+  startedAt: number;
+  finishedAt?: number;
+}
+
+export interface CheckResult {
+  id: string;
+  status: KeyStatus;
+  balance?: number;
+  message?: string;
+}
+
+export interface Stats {
+  total: number;
+  byStatus: Record<string, number>;
+  byProvider: Record<string, number>;
+  balance: { sum: number; avg: number; median: number; minValid: number; max: number };
+  buckets: { label: string; min: number; max: number | null; count: number }[];
+  recent: Key[];
+  requests: { today: number; errorRate: number };
+}
+
+export interface TokenRecord {
+  id: string;
+  name: string;
+  hint: string;
+  createdAt: number;
+  expiresAt?: number;
+  revokedAt?: number;
+  models?: string[];
+  providers?: string[];
+  rpm?: number;
+  dailyRequests?: number;
+  dailyTokens?: number;
+  usage?: { requests?: number; promptTokens?: number; completionTokens?: number; totalTokens?: number };
+}
+
+export interface PublicInfo {
+  accessMode: "open" | "restricted" | "private";
+  authenticated: boolean;
+  baseURL?: string;
+  providers: (string | { id: string; name?: string })[];
+}
+
+export const providerId = (p: PublicInfo["providers"][number]) => (typeof p === "string" ? p : p.id);

@@ -1,0 +1,11 @@
+// vite build → embed-assets: the client part of the build, shared by build, test and typecheck.
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const cwd = fileURLToPath(new URL("..", import.meta.url));
+const vite = join(dirname(createRequire(import.meta.url).resolve("vite/package.json")), "bin/vite.js");
+const run = (args) => execFileSync(process.execPath, args, { cwd, stdio: "inherit" });
+run([vite, "build", "--logLevel", "warn"]);
+run(["scripts/embed-assets.mjs"]);
