@@ -15,6 +15,8 @@ const OK = key("k");
 const DEAD = key("m");
 const ZERO = key("n");
 const CLIENT = "kh-test-token";
+/** Internal gateway errors: none may happen while serving these routes. */
+const gatewayErrors: unknown[] = [];
 const ADMIN = "test-admin-pass";
 
 let mock: MockSiliconFlow;
@@ -29,7 +31,7 @@ async function startGateway(baseURL: string, keys: string[]): Promise<string> {
     storage: createMemoryStorage(),
     clientTokens: [CLIENT],
     adminPassword: ADMIN,
-    onError: () => {},
+    onError: (error) => void gatewayErrors.push(error),
   });
   await gateway.ready();
   const server = serve({ fetch: gateway.app.fetch, port: 0, hostname: "127.0.0.1" });
@@ -158,4 +160,8 @@ describe("SiliconFlow through the gateway", () => {
     expect(free.status).toBe(200);
     expect(zeroMock.requestsByKey.get(ZERO)).toBeGreaterThanOrEqual(2);
   });
+});
+
+it("raised no internal gateway error along the way", () => {
+  expect(gatewayErrors).toEqual([]);
 });

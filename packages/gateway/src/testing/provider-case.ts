@@ -31,13 +31,13 @@ import type {
   ProviderRequest,
   UpstreamFailure,
 } from "../spec/provider.js";
-import type { RecordedRequest } from "./mock-openai.js";
 
 /** What the kit needs of a mock: where it listens, how to stop it, and (ideally) what it received. */
 export interface ProviderMock {
   baseURL: string;
   close(): Promise<void>;
-  requests?: RecordedRequest[];
+  /** Requests received, oldest first; only `path` (pathname + search) is read. */
+  requests?: readonly { path: string }[];
 }
 
 /** A client request the kit rewrites and sends to the mock. */
