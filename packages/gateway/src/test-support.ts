@@ -126,3 +126,15 @@ export async function readSSE(res: Response): Promise<{ event: string; data: str
   }
   return events;
 }
+
+/** Signs in to the admin API like a browser (same-origin `Origin`); returns the response. */
+export function adminLogin(rig: Pick<TestRig, "url">, password = ADMIN_PASSWORD, ip = "10.0.0.1"): Promise<Response> {
+  return fetch(`${rig.url}/admin/api/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: rig.url, "x-forwarded-for": ip },
+    body: JSON.stringify({ password }),
+  });
+}
+
+/** The `name=value` pair of a response's first Set-Cookie. */
+export const cookieOf = (res: Response): string => res.headers.getSetCookie()[0]?.split(";")[0] ?? "";

@@ -9,7 +9,10 @@ import { errors, type GatewayError } from "../spec/errors.js";
 /** Turns a zod error into a 400 naming the first failing field (`param` = its dotted path). */
 export function validationError(error: z.ZodError, where: "body" | "query" = "body"): GatewayError {
   const issue = error.issues[0];
-  const param = issue?.path.map(String).join(".") || where;
+  const path = issue?.path.map(String) ?? [];
+  // An unknown field is reported on the object; name the field itself.
+  if (issue?.code === "unrecognized_keys" && issue.keys[0]) path.push(issue.keys[0]);
+  const param = path.join(".") || where;
   const more = error.issues.length > 1 ? ` (${error.issues.length - 1} more problem(s))` : "";
   const subject = param === where ? `request ${where}` : `field '${param}'`;
   return errors.badRequest(`Invalid ${subject}: ${issue?.message ?? "invalid value"}${more}`, param);
