@@ -36,6 +36,12 @@ export function extractClientCredential(headers: Headers, search = ""): string |
 
 export class ClientAuth {
   private table = new Map<string, ClientIdentity>();
+  /**
+   * Credentials that authenticated recently → identity, so the hot path does not hash every
+   * request (WebCrypto digests are asynchronous and costly). Only valid credentials enter, the
+   * size is bounded, and every reload clears it.
+   */
+  private recent = new Map<string, ClientIdentity>();
   private configured = new Map<string, ClientIdentity>();
   private readonly now: () => number;
 
@@ -62,6 +68,12 @@ export class ClientAuth {
     const table = new Map(this.configured);
     for (const record of tokens) if (!record.revokedAt) table.set(record.hash, { tokenId: record.id, record });
     this.table = table;
+    this.recent = new Map();
+  }
+
+  private remember(credential: string, identity: ClientIdentity): void {
+    if (this.recent.size >= 1024) this.recent.clear();
+    this.recent.set(credential, identity);
   }
 
   /**
@@ -74,8 +86,9 @@ export class ClientAuth {
         "Missing client token: send `Authorization: Bearer <token>` (or `x-api-key` / `x-goog-api-key`).",
       );
     }
-    const identity = this.table.get(await sha256Hex(credential));
+    const identity = this.recent.get(credential) ?? this.table.get(await sha256Hex(credential));
     if (!identity) throw errors.unauthorized("Invalid client token.");
+    this.remember(credential, identity);
     const expiresAt = identity.record?.expiresAt;
     if (expiresAt !== undefined && expiresAt <= this.now()) throw errors.unauthorized("Client token has expired.");
     return identity;

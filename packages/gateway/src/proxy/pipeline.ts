@@ -85,13 +85,23 @@ export interface ProxyTarget {
   describe?: (path: string, search: string) => { model?: string; stream?: boolean };
 }
 
+/** Non-stream answers up to this size are read whole (see the success path). */
+const SMALL_BODY_BYTES = 1024 * 1024;
+
 const RETRYABLE = new Set<FailureClass["kind"]>(["key_invalid", "key_exhausted", "rate_limited", "upstream_error"]);
 
+/** Whether this runtime passes an execution context (Workers do; Node and Bun do not). */
+let runtimeHasExecutionCtx: boolean | undefined;
+
 export function waitUntilOf(c: Context): WaitUntil | undefined {
+  // Hono's getter throws when there is no context; learn that once instead of throwing per request.
+  if (runtimeHasExecutionCtx === false) return undefined;
   try {
     const ctx = c.executionCtx;
+    runtimeHasExecutionCtx = true;
     return (promise) => ctx.waitUntil(promise);
   } catch {
+    runtimeHasExecutionCtx = false;
     return undefined; // Not on Workers: background promises simply run.
   }
 }
@@ -280,6 +290,26 @@ export function createProxy(deps: ProxyDeps) {
           return new Response(null, { status: final.status, headers });
         }
         const sse = (final.headers.get("content-type") ?? "").includes("text/event-stream");
+        const length = Number(final.headers.get("content-length") ?? Number.NaN);
+        if (!sse && length <= SMALL_BODY_BYTES) {
+          // A small, complete answer (JSON): reading it whole is cheaper than piping two streams,
+          // and a failure while reading is still before the client's first byte, so it fails over.
+          let bytes: Uint8Array;
+          try {
+            bytes = new Uint8Array(await final.arrayBuffer());
+          } catch (error) {
+            done();
+            const message = `Upstream body failed: ${error instanceof Error ? error.message : String(error)}`;
+            deps.pool.reportFailure(key.id, { kind: "upstream_error", message });
+            failures.push("upstream_error");
+            lastError = errors.upstream(message);
+            if (now() >= deadline || retriesLeft-- <= 0) break;
+            continue;
+          }
+          done();
+          report(final.status, key.id, [bytes.subarray(Math.max(0, bytes.byteLength - 4096))]);
+          return new Response(bytes as Uint8Array<ArrayBuffer>, { status: final.status, headers });
+        }
         const usageFilter = addUsage && sse ? new UsageEventFilter() : undefined;
         const guarded = guardStream(final.body, {
           sse,

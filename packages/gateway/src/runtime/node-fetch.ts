@@ -1,5 +1,7 @@
 import { Agent, type Dispatcher, request } from "undici";
 
+const SMALL_BODY_BYTES = 64 * 1024;
+
 export interface NodeFetchOptions {
   /** Keep-alive connections per upstream origin. @default 128 */
   connections?: number;
@@ -51,6 +53,11 @@ export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
     if (nullBody) {
       result.body.resume();
       return new Response(null, { status, headers: responseHeaders });
+    }
+    const length = Number(responseHeaders.get("content-length") ?? Number.NaN);
+    if (length <= SMALL_BODY_BYTES && !responseHeaders.get("content-type")?.includes("text/event-stream")) {
+      // Small complete bodies: undici reads them without any web stream in between.
+      return new Response(new Uint8Array(await result.body.arrayBuffer()), { status, headers: responseHeaders });
     }
     const source = result.body;
     const iterator = source[Symbol.asyncIterator]();

@@ -1,0 +1,144 @@
+// `npm run bench`: load test of the Node gateway against a bare Hono pass-through (global fetch)
+// and direct-to-upstream, on the test kit's mock upstream; plus selection cost and memory.
+// Prints a table and writes bench-results/latest.json and bench-results/latest.md.
+import { fork } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import autocannon from "autocannon";
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const children = [];
+
+function start(script, env = {}) {
+  const child = fork(new URL(`./bench/${script}`, import.meta.url), [], {
+    env: { ...process.env, ...env },
+    execArgv: script === "selection.mjs" ? ["--expose-gc"] : [],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.once("message", (message) => resolve({ child, message }));
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+const chat = (stream) =>
+  JSON.stringify({ model: "gpt-4o-mini", stream, messages: [{ role: "user", content: "Hello" }] });
+
+async function load(url, stream) {
+  const result = await autocannon({
+    url: `${url}/v1/chat/completions`,
+    method: "POST",
+    connections: CONNECTIONS,
+    duration: DURATION,
+    headers: { "content-type": "application/json", authorization: "Bearer kh-bench-token" },
+    body: chat(stream),
+  });
+  const errors = result.errors + result.non2xx + result.timeouts;
+  return {
+    reqPerSec: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    errors,
+  };
+}
+
+try {
+  const { message: upstream } = await start("upstream.mjs");
+  const env = { UPSTREAM_BASE_URL: upstream.url };
+  const figures = {};
+
+  // Each subject runs alone so the two cores are shared only with the upstream and the load.
+  const direct = {
+    json: await load(upstream.url.replace(/\/v1$/, ""), false),
+    stream: await load(upstream.url.replace(/\/v1$/, ""), true),
+  };
+  figures.direct = direct;
+
+  const bare = await start("bare-hono.mjs", env);
+  await load(bare.message.url, false); // warm-up
+  figures.bare = { json: await load(bare.message.url, false), stream: await load(bare.message.url, true) };
+  bare.child.kill();
+
+  const gw = await start("gateway.mjs", env);
+  await load(gw.message.url, false); // warm-up
+  await fetch(`${gw.message.url}/__bench/reset`, { method: "POST" });
+  const json = await load(gw.message.url, false);
+  const afterJson = await (await fetch(`${gw.message.url}/__bench/counts`)).json();
+  await fetch(`${gw.message.url}/__bench/reset`, { method: "POST" });
+  const stream = await load(gw.message.url, true);
+  const afterStream = await (await fetch(`${gw.message.url}/__bench/counts`)).json();
+  figures.gateway = { json, stream };
+  const total = json.requests + stream.requests;
+  figures.storage = {
+    readsPer1000: +(((afterJson.reads + afterStream.reads) / total) * 1000).toFixed(3),
+    writesPer1000: +(((afterJson.writes + afterStream.writes) / total) * 1000).toFixed(3),
+  };
+  figures.gatewayRssMB = Math.round(afterStream.rss / 1e6);
+  gw.child.kill();
+
+  const sel = await start("selection.mjs");
+  figures.selection = sel.message.selection;
+  figures.rss100kKeysMB = Math.round(sel.message.rss100k / 1e6);
+  sel.child.kill();
+
+  const ratio = (a, b) => +(a / b).toFixed(2);
+  figures.ratios = {
+    jsonReqPerSecVsBare: ratio(json.reqPerSec, figures.bare.json.reqPerSec),
+    streamReqPerSecVsBare: ratio(stream.reqPerSec, figures.bare.stream.reqPerSec),
+    jsonP99VsBare: ratio(json.p99Ms, figures.bare.json.p99Ms),
+    streamP99VsBare: ratio(stream.p99Ms, figures.bare.stream.p99Ms),
+  };
+  figures.addedLatencyP50Ms = { json: json.p50Ms - direct.json.p50Ms, stream: stream.p50Ms - direct.stream.p50Ms };
+  const targets = {
+    "req/s ≥ 2× bare Hono (JSON)": figures.ratios.jsonReqPerSecVsBare >= 2,
+    "req/s ≥ 2× bare Hono (stream)": figures.ratios.streamReqPerSecVsBare >= 2,
+    "p99 ≤ bare Hono (JSON)": figures.ratios.jsonP99VsBare <= 1,
+    "p99 ≤ bare Hono (stream)": figures.ratios.streamP99VsBare <= 1,
+    "0 storage reads per request (≤ 1 per 1,000: the 5 s sync)": figures.storage.readsPer1000 <= 1,
+    "≤ 5 storage writes per 1,000 requests": figures.storage.writesPer1000 <= 5,
+    "selection p99 flat 1k → 100k (≤ 3×)": figures.selection[2].p99Ns <= 3 * Math.max(figures.selection[0].p99Ns, 1000),
+    "RSS ≤ 300 MB with 100k keys": figures.rss100kKeysMB <= 300,
+    "no error responses": [direct, figures.bare, figures.gateway].every(
+      (f) => f.json.errors === 0 && f.stream.errors === 0,
+    ),
+  };
+  const result = {
+    at: new Date().toISOString(),
+    machine: { node: process.version, cpus: (await import("node:os")).cpus().length },
+    settings: { durationSec: DURATION, connections: CONNECTIONS },
+    figures,
+    targets,
+  };
+
+  const row = (name, f) =>
+    `| ${name} | ${f.json.reqPerSec} | ${f.json.p50Ms} / ${f.json.p99Ms} | ${f.stream.reqPerSec} | ${f.stream.p50Ms} / ${f.stream.p99Ms} | ${f.json.errors + f.stream.errors} |`;
+  const md = [
+    `# Benchmark ${result.at}`,
+    "",
+    `Node ${process.version}, ${result.machine.cpus} cores, ${CONNECTIONS} connections, ${DURATION} s per run; mock upstream in its own process.`,
+    "",
+    "| subject | JSON req/s | JSON p50 / p99 ms | stream req/s | stream p50 / p99 ms | errors |",
+    "|---|---|---|---|---|---|",
+    row("direct to upstream", direct),
+    row("bare Hono + global fetch", figures.bare),
+    row("Keyhive gateway", figures.gateway),
+    "",
+    `Ratios vs bare Hono: JSON ${figures.ratios.jsonReqPerSecVsBare}×, stream ${figures.ratios.streamReqPerSecVsBare}× req/s; p99 ${figures.ratios.jsonP99VsBare}× / ${figures.ratios.streamP99VsBare}×.`,
+    `Latency added over direct (p50): JSON ${figures.addedLatencyP50Ms.json} ms, stream ${figures.addedLatencyP50Ms.stream} ms.`,
+    `Storage per 1,000 requests: ${figures.storage.readsPer1000} reads, ${figures.storage.writesPer1000} writes. Gateway RSS ${figures.gatewayRssMB} MB.`,
+    `Selection (p50 / p99 ns): ${figures.selection.map((s) => `${s.keys} keys ${s.p50Ns} / ${s.p99Ns}`).join("; ")}. RSS with 100k keys: ${figures.rss100kKeysMB} MB.`,
+    "",
+    "| target | met |",
+    "|---|---|",
+    ...Object.entries(targets).map(([k, v]) => `| ${k} | ${v ? "yes" : "**no**"} |`),
+    "",
+  ].join("\n");
+  mkdirSync("bench-results", { recursive: true });
+  writeFileSync("bench-results/latest.json", `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync("bench-results/latest.md", md);
+  console.log(md);
+} finally {
+  for (const child of children) child.kill();
+}
