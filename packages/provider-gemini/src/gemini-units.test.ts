@@ -165,3 +165,31 @@ describe("Gemini model listing", () => {
     await expect(createGemini().listModels(undefined)).rejects.toThrow(/needs a key/);
   });
 });
+
+describe("the Gemini mock's live answers", () => {
+  it("accepts ?key= as well as x-goog-api-key, and its quota answers classify by window", async () => {
+    const mock = await startMockGemini({ keys: { [K.ok]: "ok", [K.minute]: "minute-quota", [K.day]: "day-quota" } });
+    const provider = createGemini({ baseURL: mock.baseURL });
+    const call = async (key: string) => {
+      const response = await fetch(`${mock.baseURL}/v1beta/models/gemini-2.0-flash:generateContent?key=${key}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ contents: [{ parts: [{ text: "hi" }] }] }),
+      });
+      return { status: response.status, headers: response.headers, body: await response.text() };
+    };
+    try {
+      expect((await call(K.ok)).status).toBe(200);
+      expect(mock.requests.at(-1)?.keySource).toBe("query");
+      expect(provider.classifyFailure(await call(K.minute))).toMatchObject({
+        kind: "rate_limited",
+        window: "minute",
+        retryAfterMs: 37_000,
+      });
+      expect(provider.classifyFailure(await call(K.day))).toMatchObject({ kind: "rate_limited", window: "day" });
+      expect(provider.classifyFailure(await call(K.invalid))).toMatchObject({ kind: "key_invalid" });
+    } finally {
+      await mock.close();
+    }
+  });
+});

@@ -120,3 +120,36 @@ describe("SiliconFlow settings", () => {
     expect(upstream.headers.get("x-team")).toBe("blue");
   });
 });
+
+describe("the SiliconFlow mock's live failures", () => {
+  it("classify as rate limited (with retry-after) and upstream error", async () => {
+    const { startMockSiliconFlow } = await import("@keyhive/gateway/testing");
+    const limited = `sk-${"r".repeat(48)}`;
+    const busy = `sk-${"s".repeat(48)}`;
+    const mock = await startMockSiliconFlow({ keys: { [limited]: "rate-limited", [busy]: "overloaded" } });
+    const provider = createSiliconFlow({ baseURL: mock.baseURL });
+    const call = async (secret: string) => {
+      const response = await fetch(`${mock.baseURL}/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "Qwen/Qwen3-8B", messages: [] }),
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: await response.text(),
+        model: "Qwen/Qwen3-8B",
+      };
+    };
+    try {
+      expect(provider.classifyFailure(await call(limited))).toMatchObject({
+        kind: "rate_limited",
+        retryAfterMs: 2000,
+        scope: "model",
+      });
+      expect(provider.classifyFailure(await call(busy))).toMatchObject({ kind: "upstream_error" });
+    } finally {
+      await mock.close();
+    }
+  });
+});
