@@ -52,9 +52,10 @@ export function cooldownFor(
   failures: number,
   policy: HealthPolicy,
 ) {
-  // The upstream knows best when it will serve again: honour retry-after as given.
+  // A spent daily quota comes back at the daily reset, whatever short retry delay came with it.
+  if (cls.window === "day") return Math.max(cls.retryAfterMs ?? 0, policy.dailyQuotaCooldownMs);
+  // Otherwise the upstream knows best when it will serve again: honour retry-after as given.
   if (cls.retryAfterMs !== undefined) return cls.retryAfterMs;
-  if (cls.window === "day") return policy.dailyQuotaCooldownMs;
   return Math.min(policy.cooldownBaseMs * 2 ** Math.max(0, failures), policy.cooldownMaxMs);
 }
 

@@ -156,7 +156,9 @@ export function createProxy(deps: ProxyDeps) {
     const body = await readBody(request, options.bodyLimit);
     const facts = await describeBody(body, request.headers.get("content-type") ?? "");
     const fromPath = target.describe?.(target.path, url.search) ?? {};
-    const requestedModel = facts.model ?? fromPath.model;
+    // On native routes the path names the model the upstream bills (Gemini's body may repeat it
+    // as `models/...`): cooldowns and token scopes use the path's.
+    const requestedModel = fromPath.model ?? facts.model;
     const stream = facts.stream || fromPath.stream === true;
 
     const resolved = target.provider
@@ -189,7 +191,7 @@ export function createProxy(deps: ProxyDeps) {
       api: target.api,
       method: request.method,
       path: target.path,
-      search: url.search,
+      search: withoutClientKey(url.search, credential),
       headers: request.headers,
       body: finalBody,
       model,
@@ -377,6 +379,16 @@ function checkScope(client: ClientIdentity, providerId: string, model: string | 
 }
 
 const encoder = new TextEncoder();
+
+/** A client token sent as `?key=` authenticated the client: it must never reach the upstream. */
+function withoutClientKey(search: string, credential: string | undefined): string {
+  if (!credential || !search.includes("key=")) return search;
+  const params = new URLSearchParams(search);
+  if (params.get("key") !== credential) return search;
+  params.delete("key");
+  const rest = params.toString();
+  return rest ? `?${rest}` : "";
+}
 
 function encodeJson(value: unknown): ArrayBuffer {
   return encoder.encode(JSON.stringify(value)).buffer as ArrayBuffer;

@@ -4,8 +4,9 @@ import type { Provider } from "../spec/provider.js";
 /**
  * Which provider serves a bare `/v1/...` request (no `/<provider>` in the path):
  *
- * 1. a model written `<providerId>/<model>` or `<providerId>:<model>` goes to that provider, with
- *    the prefix removed — only when `<providerId>` is a registered provider id;
+ * 1. a model written `<providerId>:<model>` goes to that provider, with the prefix removed — only
+ *    when `<providerId>` is a registered provider id (`/` is not a separator: vendors use it in
+ *    model ids, e.g. SiliconFlow's `openai/gpt-oss-120b`);
  * 2. otherwise the first registered provider whose `claimsModel(model)` is true;
  * 3. otherwise the configured default provider;
  * 4. otherwise, with exactly one provider registered, that one;
@@ -17,7 +18,7 @@ export function resolveProvider(
   defaultProvider: string | undefined,
 ): { provider: Provider; model?: string } {
   if (model) {
-    const match = /^([a-z0-9-]+)[/:](.+)$/.exec(model);
+    const match = /^([a-z0-9-]+):(.+)$/.exec(model);
     const prefixed = match ? providers.get(match[1] as string) : undefined;
     if (prefixed) return { provider: prefixed, model: match?.[2] };
     for (const provider of providers.values()) if (provider.claimsModel?.(model)) return { provider, model };
@@ -27,7 +28,7 @@ export function resolveProvider(
   if (providers.size === 1) return { provider: providers.values().next().value as Provider, model };
   throw errors.notFound(
     model
-      ? `No provider serves model '${model}'. Use /<provider>/v1/... or prefix the model with '<provider>/'; providers: ${[...providers.keys()].join(", ")}.`
+      ? `No provider serves model '${model}'. Use /<provider>/v1/... or prefix the model with '<provider>:'; providers: ${[...providers.keys()].join(", ")}.`
       : `This request names no model; use /<provider>/v1/... (providers: ${[...providers.keys()].join(", ")}).`,
     "model_not_found",
   );
