@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminCall, adminLogin, CLIENT_TOKEN, chatBody, cookieOf, startRig, type TestRig } from "../test-support.js";
+
+describe("Prometheus metrics", () => {
+  let rig: TestRig;
+  beforeAll(async () => {
+    rig = await startRig({ keys: { "sk-metrics-000001": "ok" } });
+    await rig.addKeys(["sk-metrics-000001", "sk-metrics-dead-02"]);
+    rig.gateway.pool.patch(rig.gateway.pool.keysOf().find((k) => k.secret === "sk-metrics-dead-02")!.id, {
+      status: "invalid",
+    });
+    await rig.call("/v1/chat/completions", { json: chatBody() });
+    await rig.call("/v1/chat/completions", { json: chatBody() });
+    await rig.call("/v1/chat/completions", { json: chatBody({ model: "missing-model" }) });
+  });
+  afterAll(() => rig.close());
+
+  it("exposes request counts, a latency histogram and pool gauges to a client token", async () => {
+    const res = await fetch(`${rig.url}/metrics`, { headers: { authorization: `Bearer ${CLIENT_TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/plain; version=0.0.4");
+    const text = await res.text();
+    expect(text).toContain("# TYPE keyhive_requests_total counter");
+    expect(text).toContain('keyhive_requests_total{provider="openai",status="200"} 2');
+    expect(text).toContain('keyhive_requests_total{provider="openai",status="404"} 1');
+    expect(text).toContain("# TYPE keyhive_request_duration_seconds histogram");
+    expect(text).toContain('keyhive_request_duration_seconds_bucket{provider="openai",le="+Inf"} 3');
+    expect(text).toContain('keyhive_request_duration_seconds_count{provider="openai"} 3');
+    expect(text).toContain('keyhive_keys{provider="openai",status="active"} 1');
+    expect(text).toContain('keyhive_keys{provider="openai",status="invalid"} 1');
+    expect(text).not.toContain("sk-metrics");
+    // Buckets are cumulative.
+    const buckets = [...text.matchAll(/_bucket\{provider="openai",le="[^"]+"\} (\d+)/g)].map((m) => Number(m[1]));
+    for (let i = 1; i < buckets.length; i++) expect(buckets[i]).toBeGreaterThanOrEqual(buckets[i - 1]!);
+  });
+
+  it("accepts admin credentials and sessions, refuses everyone else", async () => {
+    expect((await adminCall(rig, "/metrics")).status).toBe(200);
+    const cookie = cookieOf(await adminLogin(rig));
+    expect((await fetch(`${rig.url}/metrics`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${rig.url}/metrics`)).status).toBe(401);
+    expect(
+      (await fetch(`${rig.url}/metrics`, { headers: { authorization: "Bearer nope", "x-forwarded-for": "10.7.7.7" } }))
+        .status,
+    ).toBe(401);
+  });
+});
