@@ -99,7 +99,14 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   const limiter = new LoginLimiter({ max: deps.loginAttemptsPerMinute ?? 5, now });
   const credentials = new AdminCredentials(storage);
   const metrics = new RequestMetrics(now);
-  const jobs = new CheckJobs({ pool, providers, now, onError: deps.onError, background: deps.backgroundJobs ?? true });
+  const jobs = new CheckJobs({
+    pool,
+    providers,
+    now,
+    onError: deps.onError,
+    background: deps.backgroundJobs ?? true,
+    store: storage.settings,
+  });
   const authDeps = {
     storage,
     sessions,

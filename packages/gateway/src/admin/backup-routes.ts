@@ -68,7 +68,10 @@ export function backupRoutes(deps: BackupRoutesDeps) {
         cursor = page.cursor;
       } while (cursor);
       for (const record of await storage.tokens.list()) yield { type: "token", record };
-      for (const [name, value] of Object.entries(await storage.settings.all())) yield { type: "setting", name, value };
+      for (const [name, value] of Object.entries(await storage.settings.all())) {
+        // Check job progress is transient state, not configuration.
+        if (!name.startsWith("job.")) yield { type: "setting", name, value };
+      }
     }
     const iterator = lines();
     const body = new ReadableStream<Uint8Array>({

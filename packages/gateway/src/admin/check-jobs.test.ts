@@ -1,3 +1,4 @@
+import { createMemoryStorage } from "@keyhive/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminCall, readSSE, startRig, type TestRig } from "../test-support.js";
 import type { CheckJobView } from "./check-jobs.js";
@@ -149,6 +150,35 @@ describe("batch check jobs without background work (Workers)", () => {
       expect(tooMuch.status).toBe(400);
     } finally {
       await rig.close();
+    }
+  });
+});
+
+describe("batch check jobs across Workers isolates", () => {
+  it("persists a stepped job so that another instance takes the next step", async () => {
+    const storage = createMemoryStorage();
+    const a = await startRig({ acceptAnyKey: true }, { storage, backgroundJobs: false });
+    const ids = await addAll(a, keysFor("iso", 50));
+    const b = await startRig({ acceptAnyKey: true }, { storage, backgroundJobs: false });
+    try {
+      const { jobId } = (await (
+        await adminCall(a, "/admin/api/checks", { json: { ids, interval: { mode: "fixed", ms: 0 } } })
+      ).json()) as { jobId: string };
+      const step = async (rig: TestRig) =>
+        (await (
+          await adminCall(rig, `/admin/api/checks/${jobId}/step`, { method: "POST", json: { budget: 20 } })
+        ).json()) as CheckJobView;
+      expect(await step(b)).toMatchObject({ status: "running", done: 20 });
+      expect(await step(a)).toMatchObject({ status: "running", done: 40 });
+      expect(await step(b)).toMatchObject({ status: "done", done: 50, ok: 50 });
+      expect(a.mock.requests.length + b.mock.requests.length).toBe(50);
+      const seen = (await (await adminCall(a, `/admin/api/checks/${jobId}`)).json()) as CheckJobView;
+      expect(seen).toMatchObject({ status: "done", done: 50 });
+      // Job state is not configuration: backups leave it out.
+      expect(await (await adminCall(a, "/admin/api/backup")).text()).not.toContain(jobId);
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 });

@@ -9,6 +9,7 @@
 import type { KeyPool } from "../pool/key-pool.js";
 import type { KeyCheckResult, Provider } from "../spec/provider.js";
 import { randomSecret } from "../util/crypto.js";
+import { redact } from "../util/mask.js";
 
 export type CheckInterval = { mode: "fixed"; ms: number } | { mode: "random"; minMs: number; maxMs: number };
 
@@ -54,6 +55,19 @@ export type CheckEvent =
   | { type: "result"; result: CheckResultEvent }
   | { type: "done"; job: CheckJobView };
 
+/** A job as persisted between `/step` calls where no background work exists (Workers). */
+export interface CheckJobState {
+  id: string;
+  ids: string[];
+  settings: CheckJobSettings;
+  status: JobStatus;
+  next: number;
+  done: number;
+  results: CheckJobView["results"];
+  startedAt: number;
+  finishedAt?: number;
+}
+
 export interface CheckJobDeps {
   pool: KeyPool;
   providers: ReadonlyMap<string, Provider>;
@@ -65,12 +79,12 @@ export interface CheckJobDeps {
 
 export class CheckJob {
   status: JobStatus = "running";
-  readonly startedAt: number;
+  startedAt: number;
   finishedAt: number | undefined;
   private readonly queue: string[];
   private next = 0;
   private done = 0;
-  private readonly results: CheckJobView["results"] = { valid: 0, exhausted: 0, invalid: 0, error: 0, missing: 0 };
+  private results: CheckJobView["results"] = { valid: 0, exhausted: 0, invalid: 0, error: 0, missing: 0 };
   private readonly subscribers = new Set<(event: CheckEvent) => void>();
   private readonly controller = new AbortController();
   private running: Promise<void> | undefined;
@@ -89,6 +103,33 @@ export class CheckJob {
 
   get total(): number {
     return this.queue.length;
+  }
+
+  /** Continues a persisted job (Workers: each `/step` may land on another isolate). */
+  static restore(state: CheckJobState, deps: CheckJobDeps): CheckJob {
+    const job = new CheckJob(state.id, state.ids, state.settings, deps);
+    job.status = state.status;
+    job.next = state.next;
+    job.done = state.done;
+    job.results = { ...state.results };
+    job.startedAt = state.startedAt;
+    job.finishedAt = state.finishedAt;
+    return job;
+  }
+
+  /** What to persist between steps (taken after a step, when no check is in flight). */
+  snapshot(): CheckJobState {
+    return {
+      id: this.id,
+      ids: this.queue,
+      settings: this.settings,
+      status: this.status,
+      next: this.next,
+      done: this.done,
+      results: { ...this.results },
+      startedAt: this.startedAt,
+      ...(this.finishedAt !== undefined ? { finishedAt: this.finishedAt } : {}),
+    };
   }
 
   view(): CheckJobView {
@@ -163,7 +204,7 @@ export class CheckJob {
           id,
           status: result.status,
           ...(result.status === "valid" || result.status === "exhausted" ? { balance: result.balance } : {}),
-          ...(result.message ? { message: result.message } : {}),
+          ...(result.message ? { message: redact(result.message, [record.secret]) } : {}),
         });
         if (this.next < this.queue.length) await this.pause(this.intervalMs());
       }
@@ -236,37 +277,79 @@ export class CheckJob {
   }
 }
 
-/** The jobs of this instance; finished ones are kept for a while so late viewers see results. */
+/** Where jobs are persisted when they cannot run in the background. */
+export interface JobStore {
+  get<T>(name: string): Promise<T | undefined>;
+  set(name: string, value: unknown): Promise<void>;
+}
+
+/** Storage name of a persisted job. */
+export const jobName = (id: string) => `job.check.${id}`;
+
+export interface CheckJobsOptions extends CheckJobDeps {
+  /** Run jobs by themselves (Node); false on Workers, where `/step` drives them. */
+  background: boolean;
+  /** Persists jobs between steps when `background` is false (the settings store). */
+  store?: JobStore;
+}
+
+/**
+ * The jobs of this instance. With background work they live in memory and finished ones are
+ * kept for a while so late viewers see results. Without it (Workers) storage is the truth:
+ * every read loads the job, every step and stop saves it, so any isolate can take the next step.
+ */
 export class CheckJobs {
   private readonly jobs = new Map<string, CheckJob>();
 
-  constructor(
-    private readonly deps: CheckJobDeps & {
-      /** Run jobs by themselves (Node); false on Workers, where `/step` drives them. */
-      background: boolean;
-    },
-  ) {}
+  constructor(private readonly options: CheckJobsOptions) {}
 
-  start(ids: readonly string[], settings: CheckJobSettings): CheckJob {
-    const job = new CheckJob(randomSecret("chk-", 9), ids, settings, this.deps);
-    this.jobs.set(job.id, job);
-    this.prune();
-    if (this.deps.background && job.status === "running") {
-      job.run().catch((error) => this.deps.onError?.(error));
-    }
+  private get persisted(): JobStore | undefined {
+    return this.options.background ? undefined : this.options.store;
+  }
+
+  async start(ids: readonly string[], settings: CheckJobSettings): Promise<CheckJob> {
+    const job = new CheckJob(randomSecret("chk-", 9), ids, settings, this.options);
+    this.remember(job);
+    if (this.persisted) await this.save(job);
+    else if (job.status === "running") job.run().catch((error) => this.options.onError?.(error));
     return job;
   }
 
-  get(id: string): CheckJob | undefined {
-    return this.jobs.get(id);
+  async get(id: string): Promise<CheckJob | undefined> {
+    const store = this.persisted;
+    if (!store) return this.jobs.get(id);
+    const state = await store.get<CheckJobState>(jobName(id));
+    if (!state || typeof state !== "object" || !Array.isArray(state.ids)) return this.jobs.get(id);
+    const local = this.jobs.get(id);
+    // A local job that is further along (or mid-step) is fresher than storage.
+    if (local && local.view().done >= state.done) return local;
+    const job = CheckJob.restore(state, this.options);
+    this.remember(job);
+    return job;
+  }
+
+  /** Runs a bounded chunk of a job and saves its progress. */
+  async step(job: CheckJob, budget: number): Promise<void> {
+    if (job.status === "running") await job.run(budget);
+    if (this.persisted) await this.save(job);
+  }
+
+  async stop(job: CheckJob): Promise<void> {
+    job.stop();
+    if (this.persisted) await this.save(job);
   }
 
   list(): CheckJob[] {
     return [...this.jobs.values()];
   }
 
-  private prune(): void {
+  private save(job: CheckJob): Promise<void> {
+    return (this.persisted as JobStore).set(jobName(job.id), job.snapshot());
+  }
+
+  private remember(job: CheckJob): void {
+    this.jobs.set(job.id, job);
     const finished = [...this.jobs.values()].filter((j) => j.status !== "running");
-    for (const job of finished.slice(0, Math.max(0, this.jobs.size - 20))) this.jobs.delete(job.id);
+    for (const old of finished.slice(0, Math.max(0, this.jobs.size - 20))) this.jobs.delete(old.id);
   }
 }

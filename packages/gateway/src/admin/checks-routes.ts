@@ -48,9 +48,9 @@ export interface ChecksRoutesDeps {
 
 export function checksRoutes(deps: ChecksRoutesDeps) {
   const app = new Hono();
-  const jobOf = (id: string): CheckJob => {
-    const job = deps.jobs.get(id);
-    if (!job) throw errors.notFound(`No check job '${id}' on this instance (jobs live in memory).`, "job_not_found");
+  const jobOf = async (id: string): Promise<CheckJob> => {
+    const job = await deps.jobs.get(id);
+    if (!job) throw errors.notFound(`No check job '${id}'.`, "job_not_found");
     return job;
   };
 
@@ -60,29 +60,29 @@ export function checksRoutes(deps: ChecksRoutesDeps) {
     const keys = deps.pool.keysOf().filter((r) => (all ? true : filter ? matchesFilter(r, filter) : true));
     const wanted = ids ? new Set(ids) : undefined;
     const selected = keys.filter((r) => !wanted || wanted.has(r.id)).map((r) => r.id);
-    const job = deps.jobs.start(selected, settings);
+    const job = await deps.jobs.start(selected, settings);
     return c.json({ jobId: job.id, total: job.total }, 202);
   });
 
   app.get("/", (c) => c.json({ data: deps.jobs.list().map((j) => j.view()) }));
 
-  app.get("/:jobId", (c) => c.json(jobOf(c.req.param("jobId")).view()));
+  app.get("/:jobId", async (c) => c.json((await jobOf(c.req.param("jobId"))).view()));
 
-  app.post("/:jobId/stop", (c) => {
-    const job = jobOf(c.req.param("jobId"));
-    job.stop();
+  app.post("/:jobId/stop", async (c) => {
+    const job = await jobOf(c.req.param("jobId"));
+    await deps.jobs.stop(job);
     return c.json(job.view());
   });
 
   app.post("/:jobId/step", async (c) => {
-    const job = jobOf(c.req.param("jobId"));
+    const job = await jobOf(c.req.param("jobId"));
     const { budget } = await readJson(c, stepBody, { optional: true });
-    if (job.status === "running") await job.run(budget);
+    await deps.jobs.step(job, budget);
     return c.json(job.view());
   });
 
-  app.get("/:jobId/events", (c) => {
-    const job = jobOf(c.req.param("jobId"));
+  app.get("/:jobId/events", async (c) => {
+    const job = await jobOf(c.req.param("jobId"));
     return streamSSE(c, async (stream) => {
       const queue: CheckEvent[] = [];
       let wake: (() => void) | undefined;

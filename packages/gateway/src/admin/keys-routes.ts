@@ -160,7 +160,7 @@ export function keysRoutes(deps: KeysRoutesDeps) {
     let check: { jobId: string; total: number } | undefined;
     if (input.check && deps.jobs && result.added.length > 0) {
       const options = typeof input.check === "object" ? input.check : {};
-      const job = deps.jobs.start(result.added, checkSettingsSchema.parse(options));
+      const job = await deps.jobs.start(result.added, checkSettingsSchema.parse(options));
       check = { jobId: job.id, total: job.total };
     }
     return c.json(
