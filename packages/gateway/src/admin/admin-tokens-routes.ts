@@ -8,7 +8,7 @@ import { maskSecret } from "../util/mask.js";
 import { ADMIN_TOKENS, type AdminTokenRecord } from "./admin-auth.js";
 import { readJson } from "./validate.js";
 
-const createBody = z.object({ name: z.string().trim().min(1).max(100) });
+const createBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
 
 export function adminTokensRoutes(deps: { storage: Storage; now: () => number }) {
   const app = new Hono();

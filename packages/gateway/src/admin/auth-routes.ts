@@ -21,8 +21,8 @@ export interface AuthRoutesDeps {
   passwordIterations: number;
 }
 
-const loginBody = z.object({ password: z.string().min(1).max(1024) });
-const passwordBody = z.object({
+const loginBody = z.strictObject({ password: z.string().min(1).max(1024) });
+const passwordBody = z.strictObject({
   current: z.string().min(1).max(1024),
   next: z.string().min(12, "must be at least 12 characters").max(1024),
 });

@@ -49,7 +49,7 @@ export interface ChecksRoutesDeps {
 export function checksRoutes(deps: ChecksRoutesDeps) {
   const app = new Hono();
   const jobOf = async (id: string): Promise<CheckJob> => {
-    const job = await deps.jobs.get(id);
+    const job = /^chk-[\w-]{1,40}$/.test(id) ? await deps.jobs.get(id) : undefined;
     if (!job) throw errors.notFound(`No check job '${id}'.`, "job_not_found");
     return job;
   };

@@ -37,7 +37,7 @@ export interface PublicRoutesDeps {
   guestSessionTtlMs: number;
 }
 
-const loginBody = z.object({ password: z.string().min(1).max(1024) });
+const loginBody = z.strictObject({ password: z.string().min(1).max(1024) });
 const keysQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).optional(),
