@@ -1,0 +1,44 @@
+-- Keyhive storage schema for Cloudflare D1 (SQLite). Every statement is idempotent.
+CREATE TABLE IF NOT EXISTS keys (
+  id TEXT PRIMARY KEY,
+  provider TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  status TEXT NOT NULL,
+  balance REAL,
+  added_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  next_check_at INTEGER,
+  record TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS keys_provider_hash ON keys (provider, hash);
+CREATE INDEX IF NOT EXISTS keys_provider_id ON keys (provider, id);
+CREATE INDEX IF NOT EXISTS keys_status_id ON keys (status, id);
+CREATE INDEX IF NOT EXISTS keys_provider_status_id ON keys (provider, status, id);
+CREATE INDEX IF NOT EXISTS keys_next_check_at ON keys (next_check_at);
+CREATE TABLE IF NOT EXISTS key_changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  ids TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS key_changes_at ON key_changes (at);
+CREATE TABLE IF NOT EXISTS tokens (id TEXT PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS usage (
+  scope TEXT NOT NULL,
+  day TEXT NOT NULL,
+  id TEXT NOT NULL,
+  instance TEXT NOT NULL,
+  counters TEXT NOT NULL,
+  PRIMARY KEY (scope, day, id, instance)
+);
+CREATE TABLE IF NOT EXISTS history (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  key_id TEXT,
+  data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_at ON history (at);
+CREATE INDEX IF NOT EXISTS history_kind_at ON history (kind, at);
+CREATE INDEX IF NOT EXISTS history_key_at ON history (key_id, at);

@@ -1,0 +1,56 @@
+/**
+ * Keyhive on Cloudflare Workers, keys in Workers KV. One gateway per isolate, built on the first
+ * request from the bindings; the cron trigger re-checks keys that are due.
+ */
+import { adminUI } from "@keyhive/admin-ui";
+import { createGateway, type Gateway, type Storage } from "@keyhive/gateway";
+import { createGemini } from "@keyhive/provider-gemini";
+import { createOpenAI } from "@keyhive/provider-openai";
+import { createSiliconFlow } from "@keyhive/provider-siliconflow";
+import { withEncryption } from "@keyhive/storage";
+import { createKVStorage, type KVNamespaceLike } from "@keyhive/storage/cloudflare-kv";
+import type { ExecutionContext } from "hono";
+
+export interface Env {
+  KEYHIVE_KV: KVNamespaceLike;
+  KEYHIVE_ADMIN_PASSWORD?: string;
+  KEYHIVE_CLIENT_TOKENS?: string;
+  KEYHIVE_ENCRYPTION_KEY?: string;
+  OPENAI_BASE_URL?: string;
+  SILICONFLOW_BASE_URL?: string;
+  GEMINI_BASE_URL?: string;
+}
+
+let gateway: Gateway | undefined;
+
+function gatewayFor(env: Env): Gateway {
+  // A generated admin password would be printed where nobody reads it: require the secret.
+  if (!env.KEYHIVE_ADMIN_PASSWORD) throw new Error("Set the secret: wrangler secret put KEYHIVE_ADMIN_PASSWORD");
+  gateway ??= createGateway({
+    providers: [
+      createOpenAI({ baseURL: env.OPENAI_BASE_URL || undefined }),
+      createSiliconFlow({ baseURL: env.SILICONFLOW_BASE_URL || undefined }),
+      createGemini({ baseURL: env.GEMINI_BASE_URL || undefined }),
+    ],
+    storage: storageFor(env),
+    adminPassword: env.KEYHIVE_ADMIN_PASSWORD,
+    clientTokens: (env.KEYHIVE_CLIENT_TOKENS ?? "")
+      .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean),
+    ui: adminUI(),
+    // No job outlives its request on Workers: the admin UI steps batch checks instead.
+    backgroundJobs: false,
+  });
+  return gateway;
+}
+
+function storageFor(env: Env): Storage {
+  const storage = createKVStorage({ binding: env.KEYHIVE_KV });
+  return env.KEYHIVE_ENCRYPTION_KEY ? withEncryption(storage, { secret: env.KEYHIVE_ENCRYPTION_KEY }) : storage;
+}
+
+export default {
+  fetch: (request: Request, env: Env, ctx: ExecutionContext) => gatewayFor(env).app.fetch(request, env, ctx),
+  scheduled: (_controller: unknown, env: Env, ctx: ExecutionContext) => ctx.waitUntil(gatewayFor(env).recheck()),
+};
