@@ -138,11 +138,22 @@ describe("the real process (npm start)", () => {
     });
     try {
       let out = "";
+      let err = "";
+      let exited: number | null | undefined;
       child.stdout.on("data", (d) => {
         out += String(d);
       });
+      child.stderr.on("data", (d) => {
+        err += String(d);
+      });
+      child.on("exit", (code) => {
+        exited = code;
+      });
       const deadline = Date.now() + 15_000;
-      while (!/client token:\s+(\S+)/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!/client token:\s+(\S+)/.test(out) && exited === undefined && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(exited, `the process exited early: ${err}`).toBeUndefined();
       const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
       const admin = /admin password: (\S+)/.exec(out)?.[1];
       const token = /client token:\s+(\S+)/.exec(out)?.[1];
