@@ -4,6 +4,14 @@
  */
 
 export {
+  type GeminiKeyBehaviour,
+  type GeminiRecordedRequest,
+  MOCK_GEMINI_MODELS,
+  type MockGemini,
+  type MockGeminiOptions,
+  startMockGemini,
+} from "./testing/mock-gemini.js";
+export {
   type MockKeyBehaviour,
   type MockOpenAI,
   type MockOpenAIOptions,
@@ -35,11 +43,3 @@ export {
   type StorageCaseOptions,
   testStorage,
 } from "./testing/storage-case.js";
-export {
-  type GeminiKeyBehaviour,
-  type GeminiRecordedRequest,
-  MOCK_GEMINI_MODELS,
-  type MockGemini,
-  type MockGeminiOptions,
-  startMockGemini,
-} from "./testing/mock-gemini.js";

@@ -12,7 +12,7 @@ function seeded(seed: number) {
   };
 }
 
-const list = (n: number, weight = (i: number) => 1): { items: Candidate[]; version: number } => ({
+const list = (n: number, weight = (_i: number) => 1): { items: Candidate[]; version: number } => ({
   items: Array.from({ length: n }, (_, i) => ({ id: `k${i}`, weight: weight(i), balance: i })),
   version: 1,
 });
