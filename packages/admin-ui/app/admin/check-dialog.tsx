@@ -52,7 +52,11 @@ export function CheckDialog({
     try {
       const { jobId } = await api<{ jobId: string }>("/admin/api/checks", {
         json: {
-          ...(target.ids ? { ids: target.ids } : target.filter ? { filter: target.filter } : { all: true }),
+          ...(target.ids
+            ? { ids: target.ids }
+            : target.filter && Object.keys(target.filter).length > 0
+              ? { filter: target.filter }
+              : { all: true }),
           concurrency: settings.concurrency,
           interval:
             settings.mode === "fixed"

@@ -34,7 +34,7 @@ export function ExportDialog({
     format,
     separator,
     custom: separator === "custom" ? custom : undefined,
-    filter: scope === "selected" ? "all" : scope,
+    filter: scope,
     minBalance: scope === "min-balance" ? minBalance : undefined,
     ids: scope === "selected" ? (selectedIds ?? []).join(",") : undefined,
     provider: scope === "selected" ? undefined : filter.provider,

@@ -292,10 +292,10 @@ export function KeysPage() {
 
       {selectionCount > 0 && (
         <section class="selection-bar" aria-label={t("selection")}>
-          <span data-testid="selection-count">{t("nSelected", { n: selectionCount })}</span>
+          <span data-testid="selection-count">{t("nSelected", { n: formatNumber(selectionCount, 0) })}</span>
           {!allMatching && total > selected.size && (
             <button type="button" class="link" onClick={() => setAllMatching(true)}>
-              {t("selectAllMatching", { n: total })}
+              {t("selectAllMatching", { n: formatNumber(total, 0) })}
             </button>
           )}
           <button type="button" class="small" onClick={() => setDialog({ kind: "check", target: target() })}>
@@ -408,7 +408,7 @@ export function KeysPage() {
       </div>
 
       <nav class="pager" aria-label={t("pagination")}>
-        <span data-testid="total">{t("totalKeys", { n: total })}</span>
+        <span data-testid="total">{t("totalKeys", { n: formatNumber(total, 0) })}</span>
         <button type="button" class="small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
           {t("prev")}
         </button>

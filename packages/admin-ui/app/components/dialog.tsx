@@ -2,6 +2,9 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { t } from "../lib/i18n.js";
 
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
 export interface DialogProps {
   title: string;
   onClose: () => void;
@@ -28,11 +31,32 @@ export function Dialog({ title, onClose, children, footer, wide }: DialogProps) 
       event.preventDefault();
       closeRef.current();
     };
+    // showModal() makes the page inert, but Tab can still leave for the browser chrome: wrap it.
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== "Tab") return;
+      const focusables = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null);
+      const first = focusables[0];
+      const last = focusables[focusables.length - 1];
+      if (!first || !last) return;
+      if (event.shiftKey && (document.activeElement === first || !dialog.contains(document.activeElement))) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (document.activeElement === last || !dialog.contains(document.activeElement))) {
+        event.preventDefault();
+        first.focus();
+      }
+    };
     dialog.addEventListener("cancel", onCancel);
+    dialog.addEventListener("keydown", onKeyDown);
     return () => {
       dialog.removeEventListener("cancel", onCancel);
+      dialog.removeEventListener("keydown", onKeyDown);
       if (dialog.open) dialog.close();
+      // Chromium restores focus after close() asynchronously; make sure it lands on the opener.
       opener?.focus?.();
+      setTimeout(() => {
+        if (opener?.isConnected && !document.querySelector("dialog[open]")) opener.focus();
+      }, 0);
     };
   }, []);
   const id = `dlg-${title.replace(/\W+/g, "-").toLowerCase()}`;

@@ -104,8 +104,8 @@ function GuestLogin({ onDone }: { onDone: () => void }) {
   );
 }
 
-function balanceBand(balance: number | undefined) {
-  if (balance === undefined) return "none";
+function balanceBand(balance: number | undefined | null) {
+  if (balance === undefined || balance === null) return "none";
   if (balance <= 0) return "zero";
   if (balance < 10) return "low";
   if (balance < 100) return "mid";

@@ -1,0 +1,119 @@
+/**
+ * Browser-test rig: a real gateway (with `adminUI()`) over HTTP in front of the mock upstream,
+ * and headless Chromium driven by playwright-core. Node only.
+ */
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
+import { createGateway, type Gateway } from "@keyhive/gateway";
+import { type MockOpenAI, type MockOpenAIOptions, startMockOpenAI } from "@keyhive/gateway/testing";
+import { createOpenAI } from "@keyhive/provider-openai";
+import { createMemoryStorage } from "@keyhive/storage";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { adminUI } from "../index.js";
+
+export const ADMIN_PASSWORD = "e2e-admin-password";
+export const CLIENT_TOKEN = "kh-e2e-client-token";
+export const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
+
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  mobile: { width: 375, height: 812 },
+} as const;
+
+export interface Rig {
+  url: string;
+  mock: MockOpenAI;
+  gateway: Gateway;
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and CSP violations seen by the page. */
+  consoleErrors: string[];
+  /** Admin API call from Node with the admin password as bearer (setup, not UI). */
+  admin(path: string, init?: { method?: string; json?: unknown }): Promise<Response>;
+  screenshot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startRig(mockOptions: MockOpenAIOptions = {}): Promise<Rig> {
+  const mock = await startMockOpenAI(mockOptions);
+  const gateway = createGateway({
+    providers: [createOpenAI({ baseURL: mock.baseURL })],
+    storage: createMemoryStorage(),
+    adminPassword: ADMIN_PASSWORD,
+    clientTokens: [CLIENT_TOKEN],
+    ui: adminUI(),
+    onError: () => {},
+  });
+  await gateway.ready();
+  const server = serve({ fetch: gateway.app.fetch, port: 0, hostname: "127.0.0.1" }) as Server;
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const profile = await mkdtemp(join(tmpdir(), "keyhive-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport: VIEWPORTS.desktop,
+    locale: "en-US",
+    baseURL: url,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(8000);
+  const consoleErrors: string[] = [];
+  page.on("console", (message) => {
+    const text = message.text();
+    // 4xx answers the UI handles (401 before login, 400 validation) are logged by Chromium too.
+    if (message.type() === "error" && !/status of (400|401|403|404)/.test(text)) consoleErrors.push(text);
+  });
+  page.on("pageerror", (error) => consoleErrors.push(String(error)));
+  await mkdir(ARTIFACTS, { recursive: true });
+
+  return {
+    url,
+    mock,
+    gateway,
+    context,
+    page,
+    consoleErrors,
+    admin: (path, init = {}) =>
+      fetch(`${url}${path}`, {
+        method: init.method ?? (init.json === undefined ? "GET" : "POST"),
+        headers: { authorization: `Bearer ${ADMIN_PASSWORD}`, "content-type": "application/json" },
+        body: init.json === undefined ? undefined : JSON.stringify(init.json),
+      }),
+    async screenshot(name) {
+      for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+        await page.setViewportSize(viewport);
+        await page.waitForTimeout(150); // let charts re-layout
+        await page.screenshot({ path: join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
+      }
+      await page.setViewportSize(VIEWPORTS.desktop);
+    },
+    async close() {
+      await context.close().catch(() => {});
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await mock.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function logIn(page: Page, password = ADMIN_PASSWORD) {
+  await page.getByLabel("Admin password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
