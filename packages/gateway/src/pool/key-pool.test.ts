@@ -155,3 +155,22 @@ describe("two gateway instances sharing one store", () => {
     }
   });
 });
+
+describe("recorded reasons", () => {
+  it("mask a key the upstream echoed in its error message", async () => {
+    const { KeyPool } = await import("./key-pool.js");
+    const { createMemoryStorage } = await import("@keyhive/storage");
+    const { newKeyRecord } = await import("./new-key.js");
+    const pool = new KeyPool({ storage: createMemoryStorage() });
+    const secret = "sk-echoed-secret-0123456789abcdef";
+    const record = await newKeyRecord({ provider: "openai", secret }, 0);
+    pool.upsertLocal([record]);
+    pool.reportFailure(record.id, { kind: "key_invalid", message: `Key ${secret} was revoked` });
+    pool.reportCheck(record.id, { status: "invalid", message: `still bad: ${secret}` });
+    const after = pool.get(record.id);
+    expect(after?.statusReason).not.toContain(secret);
+    expect(after?.lastError).not.toContain(secret);
+    expect(after?.lastError).toContain("sk-ech…cdef");
+    expect(JSON.stringify(pool.drainHistory())).not.toContain(secret);
+  });
+});

@@ -6,6 +6,7 @@
  */
 import type { FailureClass, KeyCheckResult, PoolKey } from "../spec/provider.js";
 import type { HistoryEntry, KeyPatch, KeyRecord, Storage } from "../spec/storage.js";
+import { redact } from "../util/mask.js";
 import { defaultHealthPolicy, type HealthPolicy, onCheck, onFailure, onSuccess } from "./health.js";
 import { IndexedList } from "./indexed-list.js";
 import { MinHeap } from "./min-heap.js";
@@ -195,7 +196,9 @@ export class KeyPool {
     const record = this.records.get(id);
     if (!record) return undefined;
     record.lastUsedAt = this.now();
-    const patch = onFailure(record, cls, this.now(), this.policy, model);
+    // Upstreams sometimes echo the key in their message: what is recorded is always masked.
+    const masked = { ...cls, message: redact(cls.message, [record.secret]) };
+    const patch = onFailure(record, masked, this.now(), this.policy, model);
     if (patch) this.apply(record, patch);
     return record.status;
   }
@@ -204,7 +207,9 @@ export class KeyPool {
   reportCheck(id: string, result: KeyCheckResult): KeyRecord | undefined {
     const record = this.records.get(id);
     if (!record) return undefined;
-    this.apply(record, onCheck(record, result, this.now(), this.policy));
+    const masked =
+      "message" in result && result.message ? { ...result, message: redact(result.message, [record.secret]) } : result;
+    this.apply(record, onCheck(record, masked as KeyCheckResult, this.now(), this.policy));
     if (result.status !== "error" && result.status !== "invalid" && result.balance !== undefined) {
       this.historyBuffer.push({ at: this.now(), kind: "balance", keyId: id, data: { balance: result.balance } });
     }
