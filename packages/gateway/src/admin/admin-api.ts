@@ -125,7 +125,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   api.route("/", sessionRoutes(authDeps));
   api.route("/admin-tokens", adminTokensRoutes({ storage, now }));
   api.route("/keys", keysRoutes({ storage, pool, providers, jobs, now }));
-  api.route("/checks", checksRoutes({ pool, jobs }));
+  api.route("/checks", checksRoutes({ pool, jobs, background: deps.backgroundJobs ?? true }));
   api.route("/export", exportRoutes({ pool, now }));
   api.route("/tokens", tokensRoutes({ storage, usage, now, onStateChanged: deps.onStateChanged }));
   api.route(

@@ -39,7 +39,7 @@ describe("batch check jobs (background, Node)", () => {
     const progress = events.filter((e) => e.event === "progress").map((e) => JSON.parse(e.data) as CheckJobView);
     const results = events
       .filter((e) => e.event === "result")
-      .map((e) => JSON.parse(e.data) as { id: string; status: string });
+      .map((e) => JSON.parse(e.data) as { id: string; status: string; result: string });
     const done = events.at(-1);
     expect(done?.event).toBe("done");
     const final = JSON.parse(done?.data ?? "{}") as CheckJobView;
@@ -51,6 +51,11 @@ describe("batch check jobs (background, Node)", () => {
     expect(progress[0]!.done + results.length).toBe(1000);
     expect(results.length).toBeGreaterThan(0);
     expect(new Set(results.map((r) => r.id)).size).toBe(results.length);
+    // Each result names the key's new status and what the check found.
+    for (const r of results) {
+      expect(["active", "invalid"]).toContain(r.status);
+      expect(r.result).toBe(r.status === "active" ? "valid" : "invalid");
+    }
 
     // Persisted: visible in storage itself, not just in the pool.
     const deadId = rig.gateway.pool.keysOf().find((k) => k.secret === invalid[0])?.id as string;
@@ -120,6 +125,9 @@ describe("batch check jobs without background work (Workers)", () => {
       expect(((await (await adminCall(rig, `/admin/api/checks/${jobId}`)).json()) as CheckJobView).done).toBe(0);
       expect(rig.mock.requests).toHaveLength(0);
 
+      // The event stream sends the current state and ends: the client must drive /step.
+      const events = await readSSE(await adminCall(rig, `/admin/api/checks/${jobId}/events`));
+      expect(events.map((e) => e.event)).toEqual(["progress"]);
       const step = async (json?: unknown) =>
         (await (
           await adminCall(rig, `/admin/api/checks/${jobId}/step`, { method: "POST", json })

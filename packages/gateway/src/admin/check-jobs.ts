@@ -8,6 +8,7 @@
  */
 import type { KeyPool } from "../pool/key-pool.js";
 import type { KeyCheckResult, Provider } from "../spec/provider.js";
+import type { KeyStatus } from "../spec/storage.js";
 import { randomSecret } from "../util/crypto.js";
 import { redact } from "../util/mask.js";
 
@@ -45,7 +46,10 @@ export interface CheckJobView {
 
 export interface CheckResultEvent {
   id: string;
-  status: KeyCheckResult["status"] | "missing";
+  /** The key's status after the check (`invalid` for a key deleted meanwhile). */
+  status: KeyStatus;
+  /** What the check found. */
+  result: KeyCheckResult["status"] | "missing";
   balance?: number;
   message?: string;
 }
@@ -185,7 +189,7 @@ export class CheckJob {
         const record = pool.get(id);
         const provider = record && providers.get(record.provider);
         if (!record || !provider) {
-          this.record({ id, status: "missing", message: "key no longer exists" });
+          this.record({ id, status: "invalid", result: "missing", message: "key no longer exists" });
           continue;
         }
         let result: KeyCheckResult;
@@ -197,12 +201,13 @@ export class CheckJob {
           await this.pause(this.settings.retryIntervalMs);
         }
         if (this.status !== "running") break; // stopped mid-check: the result is not reported
-        pool.reportCheck(record.id, result);
+        const after = pool.reportCheck(record.id, result);
         // Persist as results arrive: the write-behind queue coalesces these into few writes.
         pool.flushWrites().catch((error) => this.deps.onError?.(error));
         this.record({
           id,
-          status: result.status,
+          status: after?.status ?? "invalid",
+          result: result.status,
           ...(result.status === "valid" || result.status === "exhausted" ? { balance: result.balance } : {}),
           ...(result.message ? { message: redact(result.message, [record.secret]) } : {}),
         });
@@ -229,7 +234,7 @@ export class CheckJob {
 
   private record(result: CheckResultEvent): void {
     this.done++;
-    this.results[result.status]++;
+    this.results[result.result]++;
     this.emit({ type: "result", result });
     const now = this.deps.now();
     if (now - this.lastProgressAt >= 100 || this.done === this.total) {

@@ -42,6 +42,8 @@ const stepBody = z.strictObject({ budget: z.number().int().min(1).max(40).defaul
 export interface ChecksRoutesDeps {
   pool: KeyPool;
   jobs: CheckJobs;
+  /** Whether jobs run by themselves; without, event streams close after the current state. */
+  background: boolean;
   /** Heartbeat interval of event streams (ms). @default 15000 */
   heartbeatMs?: number;
 }
@@ -102,6 +104,9 @@ export function checksRoutes(deps: ChecksRoutesDeps) {
           await stream.writeSSE({ event: "done", data: JSON.stringify(job.view()) });
           return;
         }
+        // Nothing advances this job unless someone steps it: end the stream so the client
+        // falls back to driving `/step` (an EventSource reports the end as an error).
+        if (!deps.background) return;
         for (;;) {
           while (queue.length === 0 && !stream.aborted) {
             await new Promise<void>((resolve) => {

@@ -26,7 +26,8 @@ describe("stats API", () => {
     const stats = (await (await adminCall(rig, "/admin/api/stats")).json()) as {
       total: number;
       byStatus: Record<string, number>;
-      byProvider: Record<string, unknown>;
+      byProvider: Record<string, number>;
+      byProviderStatus: Record<string, Record<string, number>>;
       balance: Record<string, number>;
       buckets: { label: string; count: number }[];
       recent: unknown[];
@@ -34,7 +35,8 @@ describe("stats API", () => {
     };
     expect(stats.total).toBe(3);
     expect(stats.byStatus).toMatchObject({ active: 2, invalid: 1 });
-    expect(stats.byProvider.openai).toMatchObject({ total: 3, byStatus: { active: 2, invalid: 1 } });
+    expect(stats.byProvider).toEqual({ openai: 3 });
+    expect(stats.byProviderStatus.openai).toMatchObject({ active: 2, invalid: 1, cooling: 0 });
     expect(stats.balance).toMatchObject({ sum: 2014, max: 2000, minValid: 14, median: 1007 });
     expect(stats.buckets.find((b) => b.label === "14–100")?.count).toBe(1);
     expect(stats.buckets.find((b) => b.label === "1000+")?.count).toBe(1);

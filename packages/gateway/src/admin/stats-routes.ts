@@ -42,18 +42,20 @@ export function statsRoutes(deps: StatsRoutesDeps) {
 
   app.get("/", async (c) => {
     const records = deps.pool.keysOf();
-    const byProvider: Record<string, { total: number; byStatus: Record<string, number> }> = {};
+    const byProvider: Record<string, number> = {};
+    const byProviderStatus: Record<string, Record<string, number>> = {};
     for (const r of records) {
-      byProvider[r.provider] ??= { total: 0, byStatus: Object.fromEntries(KEY_STATUSES.map((s) => [s, 0])) };
-      const p = byProvider[r.provider] as { total: number; byStatus: Record<string, number> };
-      p.total++;
-      p.byStatus[r.status] = (p.byStatus[r.status] ?? 0) + 1;
+      byProvider[r.provider] = (byProvider[r.provider] ?? 0) + 1;
+      byProviderStatus[r.provider] ??= Object.fromEntries(KEY_STATUSES.map((s) => [s, 0]));
+      const statuses = byProviderStatus[r.provider] as Record<string, number>;
+      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
     }
     const today = (await dailyUsage(deps.now())).get(dayOf(deps.now())) ?? { requests: 0, errors: 0 };
     return c.json({
       total: records.length,
       byStatus: deps.pool.countByStatus(),
       byProvider,
+      byProviderStatus,
       balance: balanceSummary(records),
       buckets: balanceBuckets(records),
       recent: sortKeys([...records], "addedAt", "desc")

@@ -43,10 +43,10 @@ export function balanceSummary(records: readonly KeyRecord[]) {
   const sum = values.reduce((s, v) => s + v, 0);
   return {
     sum: round(sum),
-    avg: values.length ? round(sum / values.length) : null,
-    median: values.length ? round(percentile(values, 0.5) as number) : null,
-    minValid: valid.length ? Math.min(...valid) : null,
-    max: values.length ? (values.at(-1) as number) : null,
+    avg: values.length ? round(sum / values.length) : 0,
+    median: values.length ? round(percentile(values, 0.5) as number) : 0,
+    minValid: valid.length ? Math.min(...valid) : 0,
+    max: values.length ? (values.at(-1) as number) : 0,
     count: values.length,
   };
 }

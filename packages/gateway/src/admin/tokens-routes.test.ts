@@ -26,11 +26,14 @@ describe("client tokens: admin CRUD enforced by the real proxy", () => {
     expect(token).toMatch(/^kh-/);
     expect((await chat(token)).status).toBe(200);
     const list = (await (await adminCall(rig, "/admin/api/tokens")).json()) as {
-      data: { id: string; state: string; usageToday: { requests: number } }[];
+      data: { id: string; state: string; usage: { requests: number; totalTokens: number } }[];
     };
     expect(JSON.stringify(list)).not.toContain(token);
     expect(JSON.stringify(list)).not.toContain('"hash"');
-    expect(list.data.find((t) => t.id === record.id)).toMatchObject({ state: "active", usageToday: { requests: 1 } });
+    expect(list.data.find((t) => t.id === record.id)).toMatchObject({
+      state: "active",
+      usage: { requests: 1, totalTokens: 14 },
+    });
   });
 
   it("revoked tokens get 401 at once", async () => {

@@ -33,6 +33,14 @@ export interface TokensRoutesDeps {
 
 type Limits = Partial<Record<keyof typeof limits, unknown>>;
 
+/** Today's usage of a token, summed over every instance's written counters. */
+export interface TokenUsage {
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
 /** Applies limit fields: `null` removes a limit, `undefined` leaves it. */
 function applyLimits(record: TokenRecord, body: Limits): TokenRecord {
   const out: Record<string, unknown> = { ...record };
@@ -49,27 +57,29 @@ export function tokensRoutes(deps: TokensRoutesDeps) {
   const changed = async () => {
     await deps.onStateChanged?.();
   };
-  const view = async (record: TokenRecord, today: Map<string, { requests: number; tokens: number }>) => {
+  const view = async (record: TokenRecord, today: Map<string, TokenUsage>) => {
     const { hash: _hash, ...rest } = record;
-    const usage = today.get(record.id) ?? { requests: 0, tokens: 0 };
+    const usage = today.get(record.id) ?? { requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0 };
     const now = deps.now();
     const state = record.revokedAt
       ? "revoked"
       : record.expiresAt !== undefined && record.expiresAt <= now
         ? "expired"
         : "active";
-    return { ...rest, state, usageToday: usage };
+    return { ...rest, state, usage };
   };
   const usageToday = async () => {
     // Write this instance's counters first so the sums include them.
     await deps.usage.flush().catch(() => {});
     const day = new Date(deps.now()).toISOString().slice(0, 10);
     const rows = await deps.storage.usage.query({ scope: "token", from: day, to: day });
-    const out = new Map<string, { requests: number; tokens: number }>();
+    const out = new Map<string, TokenUsage>();
     for (const row of rows) {
-      const sum = out.get(row.id) ?? { requests: 0, tokens: 0 };
+      const sum = out.get(row.id) ?? { requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0 };
       sum.requests += row.counters.requests;
-      sum.tokens += row.counters.promptTokens + row.counters.completionTokens;
+      sum.promptTokens += row.counters.promptTokens;
+      sum.completionTokens += row.counters.completionTokens;
+      sum.totalTokens = sum.promptTokens + sum.completionTokens;
       out.set(row.id, sum);
     }
     return out;
