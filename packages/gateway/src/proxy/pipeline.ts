@@ -5,15 +5,18 @@
  */
 import type { Context } from "hono";
 import type { KeyPool, WaitUntil } from "../pool/key-pool.js";
-import { errors, GatewayError } from "../spec/errors.js";
-import type { ApiKind, FailureClass, Provider, ProviderRequest } from "../spec/provider.js";
+import { waitUntilOf } from "../runtime/wait-until.js";
+import { errors, type GatewayError } from "../spec/errors.js";
+import type { ApiKind, FailureClass, Provider } from "../spec/provider.js";
 import { forwardableResponseHeaders } from "../util/headers.js";
-import { maskSecret } from "../util/mask.js";
 import { type ClientAuth, type ClientIdentity, extractClientCredential } from "./client-auth.js";
+import { forwardClientKey } from "./pass-through.js";
+import { prepareRequest } from "./prepare-request.js";
 import { describeBody, readBody } from "./read-body.js";
 import { resolveProvider } from "./resolve-provider.js";
 import { guardStream } from "./stream-guard.js";
-import type { TokenLimits } from "./token-limits.js";
+import { checkTokenScope, type TokenLimits } from "./token-limits.js";
+import { finalError, upstreamError } from "./upstream-error.js";
 import { type StreamUsage, UsageEventFilter } from "./usage-event-filter.js";
 
 export interface ProxyOptions {
@@ -90,50 +93,9 @@ const SMALL_BODY_BYTES = 1024 * 1024;
 
 const RETRYABLE = new Set<FailureClass["kind"]>(["key_invalid", "key_exhausted", "rate_limited", "upstream_error"]);
 
-/** Whether this runtime passes an execution context (Workers do; Node and Bun do not). */
-let runtimeHasExecutionCtx: boolean | undefined;
-
-export function waitUntilOf(c: Context): WaitUntil | undefined {
-  // Hono's getter throws when there is no context; learn that once instead of throwing per request.
-  if (runtimeHasExecutionCtx === false) return undefined;
-  try {
-    const ctx = c.executionCtx;
-    runtimeHasExecutionCtx = true;
-    return (promise) => ctx.waitUntil(promise);
-  } catch {
-    runtimeHasExecutionCtx = false;
-    return undefined; // Not on Workers: background promises simply run.
-  }
-}
-
 export function createProxy(deps: ProxyDeps) {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-
-  /** Client-key pass-through: the client's own key, one attempt, no pool, no accounting of keys. */
-  async function passThrough(
-    c: Context,
-    provider: Provider,
-    secret: string,
-    facts: { model?: string; stream: boolean },
-    target: ProxyTarget,
-    body: ArrayBuffer | null,
-    search: string,
-  ): Promise<Response> {
-    const upstream = provider.rewriteRequest(
-      { api: target.api, method: c.req.method, path: target.path, search, headers: c.req.raw.headers, body, ...facts },
-      { id: "client-key", secret },
-    );
-    const response = await deps.fetch(upstream.url, {
-      method: upstream.method,
-      headers: upstream.headers,
-      body: upstream.body,
-      signal: c.req.raw.signal,
-    });
-    const sse = (response.headers.get("content-type") ?? "").includes("text/event-stream");
-    const stream = response.body ? guardStream(response.body, { sse }) : null;
-    return new Response(stream, { status: response.status, headers: forwardableResponseHeaders(response.headers) });
-  }
 
   return async function proxy(c: Context, target: ProxyTarget): Promise<Response> {
     const startedAt = now();
@@ -168,35 +130,33 @@ export function createProxy(deps: ProxyDeps) {
     const model = resolved.model;
     if (!client) {
       if (!credential || !provider.validateKeyFormat(credential).ok) throw authError;
-      return passThrough(c, provider, credential, { ...facts, model }, target, body, url.search);
+      return forwardClientKey(deps.fetch, request, provider, credential, {
+        api: target.api,
+        method: request.method,
+        path: target.path,
+        search: url.search,
+        headers: request.headers,
+        body,
+        model,
+        stream,
+      });
     }
-    checkScope(client, provider.id, model);
+    checkTokenScope(client.record, provider.id, model);
     deps.limits?.admit(client.record);
 
-    // The body passes through untouched unless the model needed its provider prefix removed, or
-    // the gateway asks for the usage chunk of a stream to count tokens (and strips it again).
-    const changes: Record<string, unknown> = {};
-    if (model !== requestedModel) changes.model = model;
-    const addUsage =
-      deps.injectStreamUsage?.() === true &&
-      stream &&
-      target.api === "openai" &&
-      (target.path === "/chat/completions" || target.path === "/completions") &&
-      facts.json !== undefined &&
-      (facts.json.stream_options as { include_usage?: unknown } | undefined)?.include_usage !== true;
-    if (addUsage)
-      changes.stream_options = { ...(facts.json?.stream_options as object | undefined), include_usage: true };
-    const finalBody = facts.json && Object.keys(changes).length > 0 ? encodeJson({ ...facts.json, ...changes }) : body;
-    const providerRequest: ProviderRequest = {
-      api: target.api,
+    const { request: providerRequest, addUsage } = prepareRequest({
+      target,
       method: request.method,
-      path: target.path,
-      search: withoutClientKey(url.search, credential),
       headers: request.headers,
-      body: finalBody,
+      search: url.search,
+      credential,
+      body,
+      facts,
       model,
+      requestedModel,
       stream,
-    };
+      injectStreamUsage: deps.injectStreamUsage?.() === true,
+    });
 
     const tried = new Set<string>();
     const failures: FailureClass["kind"][] = [];
@@ -341,55 +301,8 @@ export function createProxy(deps: ProxyDeps) {
       if (cls.kind === "upstream_error" && retriesLeft-- <= 0) break;
     }
 
-    const error = lastError ?? errors.noAvailableKey(`No usable ${provider.id} key.`);
-    const final =
-      error.status === 429 || failures.length === 0
-        ? error
-        : new GatewayError(`All ${tried.size} attempt(s) failed; last error: ${error.message}`, {
-            status: error.status,
-            type: error.type,
-            code: error.code,
-            retryAfter: error.retryAfter,
-          });
+    const final = finalError(lastError, provider.id, tried.size, failures.length);
     report(final.status);
     throw final;
   };
-}
-
-function upstreamError(cls: FailureClass, status: number, secret: string): GatewayError {
-  const message = cls.message.replaceAll(secret, maskSecret(secret));
-  if (cls.kind === "rate_limited") {
-    return errors.rateLimited(
-      `Upstream rate limit: ${message}`,
-      cls.retryAfterMs !== undefined ? cls.retryAfterMs / 1000 : undefined,
-    );
-  }
-  return errors.upstream(`Upstream answered ${status}: ${message}`, 502);
-}
-
-function checkScope(client: ClientIdentity, providerId: string, model: string | undefined): void {
-  const record = client.record;
-  if (!record) return;
-  if (record.providers && !record.providers.includes(providerId)) {
-    throw errors.forbidden(`This token may not use provider '${providerId}'.`, "provider_not_allowed");
-  }
-  if (record.models && model && !record.models.includes(model)) {
-    throw errors.forbidden(`This token may not use model '${model}'.`, "model_not_allowed");
-  }
-}
-
-const encoder = new TextEncoder();
-
-/** A client token sent as `?key=` authenticated the client: it must never reach the upstream. */
-function withoutClientKey(search: string, credential: string | undefined): string {
-  if (!credential || !search.includes("key=")) return search;
-  const params = new URLSearchParams(search);
-  if (params.get("key") !== credential) return search;
-  params.delete("key");
-  const rest = params.toString();
-  return rest ? `?${rest}` : "";
-}
-
-function encodeJson(value: unknown): ArrayBuffer {
-  return encoder.encode(JSON.stringify(value)).buffer as ArrayBuffer;
 }

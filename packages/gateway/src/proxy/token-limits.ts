@@ -62,3 +62,14 @@ export class TokenLimits {
     }
   }
 }
+
+/** A token's provider and model scope; throws an OpenAI-style 403 outside it. */
+export function checkTokenScope(token: TokenRecord | undefined, providerId: string, model: string | undefined): void {
+  if (!token) return;
+  if (token.providers && !token.providers.includes(providerId)) {
+    throw errors.forbidden(`This token may not use provider '${providerId}'.`, "provider_not_allowed");
+  }
+  if (token.models && model && !token.models.includes(model)) {
+    throw errors.forbidden(`This token may not use model '${model}'.`, "model_not_allowed");
+  }
+}

@@ -1,0 +1,69 @@
+import type { ProviderRequest } from "../spec/provider.js";
+import type { ProxyTarget } from "./pipeline.js";
+import type { RequestFacts } from "./read-body.js";
+
+export interface PrepareRequestInput {
+  target: ProxyTarget;
+  method: string;
+  headers: Headers;
+  search: string;
+  credential: string | undefined;
+  body: ArrayBuffer | null;
+  facts: RequestFacts;
+  /** The model after provider resolution (a `<provider>:` prefix removed). */
+  model: string | undefined;
+  /** The model as the client wrote it. */
+  requestedModel: string | undefined;
+  stream: boolean;
+  injectStreamUsage: boolean;
+}
+
+/**
+ * Builds the provider-neutral request. The body passes through untouched unless the model lost
+ * its provider prefix, or the gateway asks an OpenAI-style stream for its usage chunk to count
+ * tokens (`addUsage`: the pipeline then hides that chunk from the client).
+ */
+export function prepareRequest(input: PrepareRequestInput): { request: ProviderRequest; addUsage: boolean } {
+  const { facts, target } = input;
+  const changes: Record<string, unknown> = {};
+  if (input.model !== input.requestedModel) changes.model = input.model;
+  const streamOptions = facts.json?.stream_options as { include_usage?: unknown } | undefined;
+  const addUsage =
+    input.injectStreamUsage &&
+    input.stream &&
+    target.api === "openai" &&
+    (target.path === "/chat/completions" || target.path === "/completions") &&
+    facts.json !== undefined &&
+    streamOptions?.include_usage !== true;
+  if (addUsage) changes.stream_options = { ...streamOptions, include_usage: true };
+  const body = facts.json && Object.keys(changes).length > 0 ? encodeJson({ ...facts.json, ...changes }) : input.body;
+  return {
+    addUsage,
+    request: {
+      api: target.api,
+      method: input.method,
+      path: target.path,
+      search: withoutClientKey(input.search, input.credential),
+      headers: input.headers,
+      body,
+      model: input.model,
+      stream: input.stream,
+    },
+  };
+}
+
+/** A client token sent as `?key=` authenticated the client: it must never reach the upstream. */
+export function withoutClientKey(search: string, credential: string | undefined): string {
+  if (!credential || !search.includes("key=")) return search;
+  const params = new URLSearchParams(search);
+  if (params.get("key") !== credential) return search;
+  params.delete("key");
+  const rest = params.toString();
+  return rest ? `?${rest}` : "";
+}
+
+const encoder = new TextEncoder();
+
+function encodeJson(value: unknown): ArrayBuffer {
+  return encoder.encode(JSON.stringify(value)).buffer as ArrayBuffer;
+}
