@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { KeyPool } from "../pool/key-pool.js";
 import { errors } from "../spec/errors.js";
 import type { CheckEvent, CheckJob, CheckJobs } from "./check-jobs.js";
-import { isEmptyFilter, keyFilterSchema, matchesFilter } from "./key-filter.js";
+import { keyFilterSchema, matchesFilter } from "./key-filter.js";
 import { readJson } from "./validate.js";
 
 export const checkSettingsSchema = z.strictObject({
@@ -32,8 +32,8 @@ const startBody = checkSettingsSchema
     filter: keyFilterSchema.optional(),
     all: z.boolean().optional(),
   })
-  .refine((b) => b.all === true || b.ids !== undefined || (b.filter !== undefined && !isEmptyFilter(b.filter)), {
-    message: "say which keys to check: ids, a non-empty filter, or all: true",
+  .refine((b) => b.all === true || b.ids !== undefined || b.filter !== undefined, {
+    message: "say which keys to check: ids, a filter, or all: true",
     path: ["ids"],
   });
 

@@ -19,11 +19,6 @@ export const keyFilterSchema = z.strictObject({
 
 export type KeyFilter = z.infer<typeof keyFilterSchema>;
 
-/** Whether a filter has any criterion (an empty filter would match every key). */
-export function isEmptyFilter(filter: KeyFilter): boolean {
-  return Object.values(filter).every((v) => v === undefined);
-}
-
 export function matchesFilter(record: KeyRecord, filter: KeyFilter): boolean {
   if (filter.provider && record.provider !== filter.provider) return false;
   if (filter.status && !filter.status.includes(record.status as KeyStatus)) return false;

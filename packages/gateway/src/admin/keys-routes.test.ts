@@ -173,9 +173,15 @@ describe("admin keys API", () => {
     expect(await deleted.json()).toEqual({ deleted: 3 });
     expect(rig.gateway.pool.keysOf().some((k) => k.status === "disabled")).toBe(false);
 
-    // Refuses to act on everything by accident.
-    const empty = await adminCall(rig, "/admin/api/keys", { method: "DELETE", json: { filter: {} } });
-    expect(empty.status).toBe(400);
+    // Refuses to act without an explicit selection; an empty filter explicitly means every key.
+    const none = await adminCall(rig, "/admin/api/keys", { method: "DELETE", json: {} });
+    expect(none.status).toBe(400);
+    expect(((await none.json()) as ErrorBody).error.param).toBe("ids");
+    const total = rig.gateway.pool.size;
+    const all = await adminCall(rig, "/admin/api/keys/bulk", { json: { action: "disable", filter: {} } });
+    expect(await all.json()).toEqual({ affected: total });
+    await adminCall(rig, "/admin/api/keys/bulk", { json: { action: "enable", filter: {} } });
+    expect(rig.gateway.pool.keysOf().every((k) => k.status === "active")).toBe(true);
     expect((await adminCall(rig, "/admin/api/keys/bulk", { json: { action: "explode", ids: ["a"] } })).status).toBe(
       400,
     );

@@ -12,15 +12,7 @@ import type { KeyPatch, KeyRecord, Storage } from "../spec/storage.js";
 import { maskSecret } from "../util/mask.js";
 import type { CheckJobs } from "./check-jobs.js";
 import { checkSettingsSchema } from "./checks-routes.js";
-import {
-  isEmptyFilter,
-  type KeyFilter,
-  keyFilterQuery,
-  keyFilterSchema,
-  matchesFilter,
-  SORT_FIELDS,
-  sortKeys,
-} from "./key-filter.js";
+import { type KeyFilter, keyFilterQuery, keyFilterSchema, matchesFilter, SORT_FIELDS, sortKeys } from "./key-filter.js";
 import { readJson, readQuery } from "./validate.js";
 
 export const MAX_KEYS_PER_CALL = 10_000;
@@ -57,9 +49,9 @@ const selection = {
   ids: z.array(z.string().min(1)).min(1).max(100_000).optional(),
   filter: keyFilterSchema.optional(),
 };
-const hasSelection = (b: { ids?: string[]; filter?: KeyFilter }) =>
-  b.ids !== undefined || (b.filter !== undefined && !isEmptyFilter(b.filter));
-const selectionMessage = { message: "give ids or a filter with at least one criterion", path: ["ids"] };
+/** A selection must be explicit: ids, or a filter (`{}` = every key, on purpose). */
+const hasSelection = (b: { ids?: string[]; filter?: KeyFilter }) => b.ids !== undefined || b.filter !== undefined;
+const selectionMessage = { message: "give ids or a filter (an empty filter selects every key)", path: ["ids"] };
 
 const bulkBody = z
   .strictObject({ action: z.enum(["enable", "disable", "delete"]), ...selection })

@@ -22,8 +22,7 @@ const patchBody = settingsSchema
     /** Plaintext; null removes the guest password. */
     guestPassword: z.string().min(8, "must be at least 8 characters").max(1024).nullable().optional(),
   })
-  .strict()
-  .refine((b) => Object.keys(b).length > 0, { message: "nothing to change" });
+  .strict();
 
 export interface SettingsRoutesDeps {
   storage: Storage;
