@@ -137,6 +137,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
 
   const app = new Hono();
   app.route("/admin/api", api);
+  app.use("/public/api/*", adminBodyLimit());
   app.route(
     "/public/api",
     publicRoutes({ pool, providers, settings, sessions, limiter, now, guestSessionTtlMs: 24 * 3_600_000 }),

@@ -75,6 +75,15 @@ describe("public key page access modes", () => {
     expect((await keys(guest)).status).toBe(401);
   });
 
+  it("bounds the body of the (unauthenticated) guest login", async () => {
+    const res = await fetch(`${rig.url}/public/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": "10.5.5.9", connection: "close" },
+      body: JSON.stringify({ password: "x".repeat(70 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+  });
+
   it("rate-limits guest password guessing", async () => {
     for (let i = 0; i < 5; i++) expect((await guestLogin(`nope-${i}`, "10.6.6.6")).status).toBe(401);
     expect((await guestLogin("guest-password-2", "10.6.6.6")).status).toBe(429);
