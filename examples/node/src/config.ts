@@ -2,20 +2,28 @@
 export interface NodeConfig {
   port: number;
   host: string;
+  /** Filesystem storage directory (used when `storage` is not given). */
   dataDir: string;
+  /** Storage URI: `fs:<dir>`, `redis://…` / `rediss://…` or `memory:`. @default `fs:<dataDir>` */
+  storage?: string;
   adminPassword?: string;
   clientTokens: string[];
   baseURLs: Record<string, string | undefined>;
+  /** How stale this instance's view of shared state may get (ms). @default 5000 */
+  refreshIntervalMs?: number;
+  /** How often due keys are re-checked (ms); 0 turns the timer off. @default 60000 */
+  recheckIntervalMs?: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
-  const port = Number(env.PORT ?? 8787);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be a port number, got '${env.PORT}'.`);
+  const storage = env.KEYHIVE_STORAGE || undefined;
+  if (storage && !/^(fs:.+|rediss?:\/\/.+|memory:)$/.test(storage))
+    throw new Error(`Unknown storage '${storage}': use fs:<dir>, redis://host:port/db or memory:.`);
   return {
-    port,
-    host: env.HOST ?? "127.0.0.1",
-    dataDir: env.KEYHIVE_DATA_DIR ?? `${process.cwd()}/.keyhive-data`,
+    port: integer("PORT", env.PORT, 8787, 65535),
+    host: env.HOST || "127.0.0.1",
+    dataDir: env.KEYHIVE_DATA_DIR || `${process.cwd()}/.keyhive-data`,
+    storage,
     adminPassword: env.KEYHIVE_ADMIN_PASSWORD || undefined,
     clientTokens: (env.KEYHIVE_CLIENT_TOKENS ?? "")
       .split(",")
@@ -26,5 +34,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
       siliconflow: env.SILICONFLOW_BASE_URL || undefined,
       gemini: env.GEMINI_BASE_URL || undefined,
     },
+    refreshIntervalMs: integer("KEYHIVE_REFRESH_INTERVAL_MS", env.KEYHIVE_REFRESH_INTERVAL_MS, 5000),
+    recheckIntervalMs: integer("KEYHIVE_RECHECK_INTERVAL_MS", env.KEYHIVE_RECHECK_INTERVAL_MS, 60_000),
   };
+}
+
+function integer(name: string, value: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new Error(`${name} must be an integer from 0 to ${max}, got '${value}'.`);
+  return n;
 }

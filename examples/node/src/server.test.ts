@@ -108,6 +108,13 @@ describe("Node gateway with the official openai SDK", () => {
     expect(unauthorized).toBeInstanceOf(OpenAI.AuthenticationError);
   });
 
+  it("mounts the admin UI and registers the OpenAI, SiliconFlow and Gemini providers", async () => {
+    const ui = await fetch(`${running.url}/admin`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain("<html");
+    expect([...running.gateway.providers.keys()].sort()).toEqual(["gemini", "openai", "siliconflow"]);
+  });
+
   it("a second start on the same data directory generates no new secrets", async () => {
     const second = await startNodeGateway({
       port: 0,
@@ -124,6 +131,39 @@ describe("Node gateway with the official openai SDK", () => {
       expect(res.status).toBe(200);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe("the re-check timer", () => {
+  it("re-checks due keys on its own: a dead key added without a check turns invalid", async () => {
+    const mock = await startMockOpenAI({ keys: { [UPSTREAM_KEY]: "ok" } });
+    const running = await startNodeGateway({
+      port: 0,
+      host: "127.0.0.1",
+      dataDir: mkdtempSync(join(tmpdir(), "keyhive-recheck-")),
+      adminPassword: "recheck-admin-pw",
+      clientTokens: ["kh-recheck"],
+      baseURLs: { openai: mock.baseURL },
+      recheckIntervalMs: 150,
+    });
+    try {
+      const added = await fetch(`${running.url}/admin/api/keys`, {
+        method: "POST",
+        headers: { authorization: "Bearer recheck-admin-pw", "content-type": "application/json" },
+        body: JSON.stringify({ provider: "openai", keys: "sk-dead-key-never-valid-01" }),
+      });
+      const id = ((await added.json()) as { added: { id: string }[] }).added[0]?.id as string;
+      let status = "";
+      for (const deadline = Date.now() + 5_000; status !== "invalid" && Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = (await running.gateway.storage.keys.get(id))?.status ?? "";
+      }
+      expect(status).toBe("invalid");
+      expect(mock.requestsByKey.get("sk-dead-key-never-valid-01")).toBeGreaterThanOrEqual(1);
+    } finally {
+      await running.close();
+      await mock.close();
     }
   });
 });

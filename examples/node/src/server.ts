@@ -1,42 +1,65 @@
 /**
- * The Node gateway: filesystem storage under a data directory, undici's pooled fetch, and
- * `@hono/node-server`. `startNodeGateway()` is what `npm start` runs and what tests start.
+ * The Node gateway: every provider, the admin UI, undici's pooled fetch, storage from a URI
+ * (filesystem by default) and `@hono/node-server`. `startNodeGateway()` is what `npm start` and
+ * the `keyhive` CLI run, and what tests start.
  */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { adminUI } from "@keyhive/admin-ui";
 import { type BootstrapResult, createGateway, type Gateway } from "@keyhive/gateway";
 import { createNodeFetch } from "@keyhive/gateway/node";
+import { createGemini } from "@keyhive/provider-gemini";
 import { createOpenAI } from "@keyhive/provider-openai";
-import { createFsStorage } from "@keyhive/storage/fs";
+import { createSiliconFlow } from "@keyhive/provider-siliconflow";
 import { type NodeConfig, readConfig } from "./config.js";
+import { openStorage } from "./storage.js";
 
 export interface RunningGateway {
   gateway: Gateway;
   url: string;
+  /** Where the data lives (the storage URI, password masked). */
+  storage: string;
   secrets: BootstrapResult;
   close(): Promise<void>;
 }
 
 export async function startNodeGateway(config: NodeConfig = readConfig()): Promise<RunningGateway> {
-  const upstreamFetch = createNodeFetch();
+  const fetch = createNodeFetch();
+  const storageURI = config.storage ?? `fs:${config.dataDir}`;
+  const storage = await openStorage(storageURI);
   const gateway = createGateway({
-    providers: [createOpenAI({ baseURL: config.baseURLs.openai, fetch: upstreamFetch })],
-    storage: createFsStorage({ dir: config.dataDir }),
-    fetch: upstreamFetch,
+    providers: [
+      createOpenAI({ baseURL: config.baseURLs.openai, fetch }),
+      createSiliconFlow({ baseURL: config.baseURLs.siliconflow, fetch }),
+      createGemini({ baseURL: config.baseURLs.gemini, fetch }),
+    ],
+    storage,
+    fetch,
     adminPassword: config.adminPassword,
     clientTokens: config.clientTokens,
+    refreshIntervalMs: config.refreshIntervalMs,
+    // Bare /v1 requests no provider claims (GET /v1/models, relay models) go to OpenAI.
+    settings: { defaultProvider: "openai" },
+    ui: adminUI(),
   });
   const secrets = await gateway.ready();
+  // Invalid and exhausted keys come back when a re-check passes; unref: never keeps Node alive.
+  const recheckMs = config.recheckIntervalMs ?? 60_000;
+  const timer =
+    recheckMs > 0 ? setInterval(() => gateway.recheck().catch(console.error), recheckMs).unref() : undefined;
   const server = serve({ fetch: gateway.app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     gateway,
     url: `http://${config.host}:${port}`,
+    storage: storageURI.replace(/\/\/[^@/]*@/, "//***@"),
     secrets,
     close: async () => {
+      clearInterval(timer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await gateway.flush();
+      await storage.close?.();
     },
   };
 }

@@ -38,6 +38,8 @@ function gatewayFor(env: Env): Gateway {
       .split(",")
       .map((t) => t.trim())
       .filter(Boolean),
+    // Bare /v1 requests no provider claims (GET /v1/models, relay models) go to OpenAI.
+    settings: { defaultProvider: "openai" },
     ui: adminUI(),
     // No job outlives its request on Workers: the admin UI steps batch checks instead.
     backgroundJobs: false,
