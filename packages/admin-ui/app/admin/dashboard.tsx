@@ -2,7 +2,7 @@ import type { ChartConfiguration } from "chart.js";
 import { useMemo, useState } from "preact/hooks";
 import { Chart } from "../components/chart.js";
 import { api } from "../lib/api.js";
-import { formatDate, formatDay, formatNumber, formatPercent } from "../lib/format.js";
+import { formatDate, formatDay, formatHour, formatNumber, formatPercent } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import type { Key, Stats } from "../lib/types.js";
 import { StatusBadge, statusLabel } from "./status-badge.js";
@@ -235,8 +235,12 @@ function RequestsChart() {
   const config = useMemo<ChartConfiguration | null>(() => {
     const points = data.data?.points ?? [];
     if (points.every((p) => p.requests === 0 && p.errors === 0)) return null;
-    const label = (v: string | number | undefined) =>
-      typeof v === "number" ? (period === "24h" ? formatDate(v) : formatDay(v)) : String(v ?? "");
+    // Hours come as ISO timestamps, days as YYYY-MM-DD (UTC).
+    const label = (v: string | number | undefined) => {
+      const at = typeof v === "number" ? v : Date.parse(String(v ?? ""));
+      if (!Number.isFinite(at)) return String(v ?? "");
+      return period === "24h" ? formatHour(at) : formatDay(at);
+    };
     return {
       type: "bar",
       data: {

@@ -135,7 +135,9 @@ export function TokensPage() {
                 <td class="num">
                   {formatNumber(tok.usage?.requests ?? 0, 0)} / {formatNumber(tok.usage?.totalTokens ?? 0, 0)} tok
                 </td>
-                <td>{tok.revokedAt ? t("revoked") : formatDate(tok.expiresAt)}</td>
+                <td>
+                  {tok.revokedAt ? t("revoked") : tok.state === "expired" ? t("expired") : formatDate(tok.expiresAt)}
+                </td>
                 <td>
                   {!tok.revokedAt && (
                     <button type="button" class="small danger" onClick={() => setRevoke(tok)}>

@@ -13,7 +13,11 @@ export function formatDate(epochMs: number | undefined): string {
 }
 
 export function formatDay(epochMs: number): string {
-  return new Date(epochMs).toLocaleDateString(locale(), { month: "short", day: "numeric" });
+  return new Date(epochMs).toLocaleDateString(locale(), { month: "short", day: "numeric", timeZone: "UTC" });
+}
+
+export function formatHour(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" });
 }
 
 export function formatDuration(seconds: number | undefined): string {

@@ -77,6 +77,7 @@ export const en = {
   errors: "Errors",
   eta: "ETA",
   examples: "Examples",
+  expired: "Expired",
   expiresAt: "Expires",
   export: "Export",
   exportWhich: "Which keys",

@@ -79,6 +79,7 @@ export const zh: Record<keyof typeof en, string> = {
   errors: "错误",
   eta: "预计剩余",
   examples: "示例",
+  expired: "已过期",
   expiresAt: "过期时间",
   export: "导出",
   exportWhich: "导出哪些密钥",

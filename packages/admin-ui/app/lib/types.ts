@@ -77,6 +77,7 @@ export interface TokenRecord {
   createdAt: number;
   expiresAt?: number;
   revokedAt?: number;
+  state?: "active" | "expired" | "revoked";
   models?: string[];
   providers?: string[];
   rpm?: number;

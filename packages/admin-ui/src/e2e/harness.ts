@@ -10,8 +10,16 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { createGateway, type Gateway } from "@keyhive/gateway";
-import { type MockOpenAI, type MockOpenAIOptions, startMockOpenAI } from "@keyhive/gateway/testing";
+import {
+  type MockOpenAI,
+  type MockOpenAIOptions,
+  type MockSiliconFlow,
+  type MockSiliconFlowOptions,
+  startMockOpenAI,
+  startMockSiliconFlow,
+} from "@keyhive/gateway/testing";
 import { createOpenAI } from "@keyhive/provider-openai";
+import { createSiliconFlow } from "@keyhive/provider-siliconflow";
 import { createMemoryStorage } from "@keyhive/storage";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { adminUI } from "../index.js";
@@ -39,10 +47,17 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(mockOptions: MockOpenAIOptions = {}): Promise<Rig> {
+export async function startRig(
+  mockOptions: MockOpenAIOptions = {},
+  /** Also serve SiliconFlow keys (they have balances) from its mock. */
+  siliconflowOptions?: MockSiliconFlowOptions,
+): Promise<Rig> {
   const mock = await startMockOpenAI(mockOptions);
+  const sf: MockSiliconFlow | undefined = siliconflowOptions
+    ? await startMockSiliconFlow(siliconflowOptions)
+    : undefined;
   const gateway = createGateway({
-    providers: [createOpenAI({ baseURL: mock.baseURL })],
+    providers: [createOpenAI({ baseURL: mock.baseURL }), ...(sf ? [createSiliconFlow({ baseURL: sf.baseURL })] : [])],
     storage: createMemoryStorage(),
     adminPassword: ADMIN_PASSWORD,
     clientTokens: [CLIENT_TOKEN],
@@ -108,6 +123,7 @@ export async function startRig(mockOptions: MockOpenAIOptions = {}): Promise<Rig
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mock.close();
+      await sf?.close();
       await rm(profile, { recursive: true, force: true });
     },
   };
