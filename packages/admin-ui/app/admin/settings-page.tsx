@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, errorText } from "../lib/api.js";
 import { type Key as TextKey, t } from "../lib/i18n.js";
+import { AdminAccess } from "./admin-access.js";
 import { useFetch } from "./use-fetch.js";
 
 type Settings = Record<string, unknown> & { guestPasswordSet?: boolean; freeModels?: Record<string, string[]> };
@@ -233,6 +234,7 @@ export function SettingsPage() {
         </form>
       )}
       <PasswordForm />
+      <AdminAccess />
     </section>
   );
 }

@@ -19,6 +19,9 @@ export interface ApiInit {
   method?: string;
   json?: unknown;
   query?: Record<string, string | number | boolean | undefined | null>;
+  /** A raw body (e.g. JSON lines) instead of `json`. */
+  body?: string;
+  contentType?: string;
   /** Do not treat 401 as an expired session (login, session probe, public API). */
   quiet401?: boolean;
 }
@@ -35,11 +38,13 @@ export function buildUrl(path: string, query?: ApiInit["query"]): string {
 export async function request(path: string, init: ApiInit = {}): Promise<Response> {
   const headers: Record<string, string> = { "x-requested-with": "keyhive", accept: "application/json" };
   if (init.json !== undefined) headers["content-type"] = "application/json";
+  else if (init.body !== undefined) headers["content-type"] = init.contentType ?? "text/plain";
+  const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
   const response = await fetch(buildUrl(path, init.query), {
-    method: init.method ?? (init.json !== undefined ? "POST" : "GET"),
+    method: init.method ?? (body !== undefined ? "POST" : "GET"),
     headers,
     credentials: "same-origin",
-    body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
+    body,
   });
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;

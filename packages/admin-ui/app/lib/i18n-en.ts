@@ -1,5 +1,11 @@
 /** English texts; the keys of this object are the message ids used by t(). */
 export const en = {
+  adminTokens: "Admin tokens",
+  adminTokensHint: "For scripts: send `Authorization: Bearer <token>` to the admin API.",
+  backup: "Backup",
+  downloadBackup: "Download backup (includes secrets)",
+  restoreBackup: "Restore from file…",
+  restored: "Restored {keys} keys, {tokens} tokens, {settings} settings.",
   actions: "Actions",
   add: "Add",
   addKeys: "Add keys",

@@ -2,6 +2,12 @@ import type { en } from "./i18n-en.js";
 
 /** 简体中文. Typed against the English texts, so a missing or stray id fails the type check. */
 export const zh: Record<keyof typeof en, string> = {
+  adminTokens: "管理员令牌",
+  adminTokensHint: "供脚本使用：调用管理 API 时发送 `Authorization: Bearer <令牌>`。",
+  backup: "备份",
+  downloadBackup: "下载备份（包含密钥明文）",
+  restoreBackup: "从文件恢复…",
+  restored: "已恢复 {keys} 个密钥、{tokens} 个令牌、{settings} 项设置。",
   actions: "操作",
   add: "添加",
   addKeys: "批量添加密钥",

@@ -209,6 +209,19 @@ describe("admin UI in Chromium", () => {
     await rig.screenshot("settings");
   });
 
+  it("creates an admin token for scripts that the admin API accepts", async () => {
+    const { page, url } = rig;
+    await page.getByLabel("Name", { exact: true }).fill("e2e-script");
+    await page.getByRole("button", { name: "Create" }).click();
+    const dialog = page.getByRole("dialog", { name: "Token created" });
+    const token = ((await dialog.locator("code.secret").textContent()) ?? "").trim();
+    await dialog.getByRole("button", { name: "Close" }).last().click();
+    const res = await fetch(`${url}/admin/api/keys?pageSize=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    await page.getByText("e2e-script").waitFor();
+    expect(await page.getByRole("link", { name: /Download backup/ }).getAttribute("href")).toBe("/admin/api/backup");
+  });
+
   it("switches language, remembers it, and switches back", async () => {
     const { page } = rig;
     await page.getByLabel("Language").selectOption("zh-CN");
