@@ -1,6 +1,6 @@
 /** docs/build-your-own.md's program, run as a real process: own routes and the gateway in one app. */
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockOpenAI } from "@keyhive/gateway/testing";
@@ -49,4 +49,11 @@ it("mounts the gateway inside an existing Hono app (own route, admin UI, proxy)"
     child.kill("SIGTERM");
     await mock.close();
   }
+});
+
+it("docs/build-your-own.md shows exactly this program", () => {
+  const doc = readFileSync(new URL("../../../docs/build-your-own.md", import.meta.url), "utf8");
+  const shown = /```ts\n([\s\S]*?)```/.exec(doc)?.[1];
+  const program = readFileSync(new URL("./compose.ts", import.meta.url), "utf8").replace(/^\/\*\*[\s\S]*?\*\/\n/, "");
+  expect(shown).toBe(program);
 });
