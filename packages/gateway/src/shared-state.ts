@@ -9,6 +9,7 @@ import type { Storage } from "./spec/storage.js";
 export class SharedStateSync {
   private lastAt = 0;
   private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
   private revision: string | undefined;
   /** Storage reads made by syncs (a benchmark figure). */
   reads = 0;
@@ -34,8 +35,21 @@ export class SharedStateSync {
     waitUntil?.(run);
   }
 
+  /**
+   * Syncs now. Called while a sync runs (which may have read the revision before the caller's
+   * own write), it runs one more afterwards, so the caller's change is always seen.
+   */
   sync(): Promise<void> {
-    this.running ??= (async () => {
+    if (this.running) {
+      this.queued ??= this.running
+        .catch(() => {})
+        .then(() => {
+          this.queued = undefined;
+          return this.sync();
+        });
+      return this.queued;
+    }
+    this.running = (async () => {
       try {
         this.lastAt = this.now();
         const [revision] = await Promise.all([this.storage.revision(), this.pool.refresh()]);
