@@ -29,6 +29,7 @@ async function walk(dir) {
 
 const entries = {};
 for (const file of (await walk(clientDir)).sort()) {
+  if (relative(clientDir, file).startsWith(".vite")) continue; // the manifest is for scripts/size.mjs only
   const type = TYPES[extname(file)];
   if (!type) throw new Error(`embed-assets: no content type for ${file}`);
   const path = "/" + relative(clientDir, file).split("\\").join("/");

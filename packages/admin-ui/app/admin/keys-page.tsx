@@ -338,7 +338,15 @@ export function KeysPage() {
           </thead>
           <tbody>
             {rows.map((k) => (
-              <tr key={k.id} data-key-id={k.id} class={allMatching || selected.has(k.id) ? "selected" : undefined}>
+              <tr
+                key={k.id}
+                data-key-id={k.id}
+                class={allMatching || selected.has(k.id) ? "selected" : undefined}
+                onClick={(e) => {
+                  // Row click selects (as in the tools users come from); controls keep their own job.
+                  if (!(e.target as HTMLElement).closest("button, input, a, select, label")) toggleRow(k.id);
+                }}
+              >
                 <td class="sel">
                   <input
                     type="checkbox"

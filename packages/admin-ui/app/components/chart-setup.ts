@@ -37,6 +37,7 @@ export function createChart(canvas: HTMLCanvasElement, config: ChartConfiguratio
   Chart.defaults.color = text;
   Chart.defaults.borderColor = grid;
   Chart.defaults.animation = false;
+  Chart.defaults.elements.arc.borderColor = dark ? "#131c2e" : "#ffffff";
   Chart.defaults.maintainAspectRatio = false;
   return new Chart(canvas, config);
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { StatusBadge } from "../admin/status-badge.js";
 import { Toggles } from "../components/toggles.js";
 import { ApiError, api, errorText } from "../lib/api.js";
 import { formatNumber } from "../lib/format.js";
@@ -146,7 +147,9 @@ function PublicKeyList() {
               {data.data.map((k) => (
                 <tr key={k.key}>
                   <td class="mono">{k.key}</td>
-                  <td>{k.status}</td>
+                  <td>
+                    <StatusBadge status={k.status} />
+                  </td>
                   <td class={`num band-${balanceBand(k.balance)}`}>{formatNumber(k.balance)}</td>
                 </tr>
               ))}
