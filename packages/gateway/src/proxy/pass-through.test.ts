@@ -32,7 +32,10 @@ describe("client-key pass-through", () => {
       expect(rig.gateway.pool.size).toBe(0);
 
       // A string that is no key of this provider's format is still refused.
-      const bad = await rig.call("/v1/chat/completions", { json: chatBody(), headers: { authorization: "Bearer short" } });
+      const bad = await rig.call("/v1/chat/completions", {
+        json: chatBody(),
+        headers: { authorization: "Bearer short" },
+      });
       expect(bad.status).toBe(401);
     } finally {
       await rig.close();

@@ -5,6 +5,8 @@
  */
 import type { Context } from "hono";
 import type { KeyPool, WaitUntil } from "../pool/key-pool.js";
+import { bufferedBodyOf } from "../runtime/buffered-body.js";
+import { responseChunks } from "../runtime/chunk-source.js";
 import { waitUntilOf } from "../runtime/wait-until.js";
 import { errors, type GatewayError } from "../spec/errors.js";
 import type { ApiKind, FailureClass, Provider } from "../spec/provider.js";
@@ -246,19 +248,15 @@ export function createProxy(deps: ProxyDeps) {
           ? await provider.transformResponse(response, providerRequest)
           : response;
         const headers = forwardableResponseHeaders(final.headers);
-        if (!final.body) {
-          done();
-          report(final.status, key.id);
-          return new Response(null, { status: final.status, headers });
-        }
         const sse = (final.headers.get("content-type") ?? "").includes("text/event-stream");
         const length = Number(final.headers.get("content-length") ?? Number.NaN);
-        if (!sse && length <= SMALL_BODY_BYTES) {
+        const buffered = bufferedBodyOf(final);
+        if (buffered || (!sse && length <= SMALL_BODY_BYTES)) {
           // A small, complete answer (JSON): reading it whole is cheaper than piping two streams,
           // and a failure while reading is still before the client's first byte, so it fails over.
           let bytes: Uint8Array;
           try {
-            bytes = new Uint8Array(await final.arrayBuffer());
+            bytes = buffered ?? new Uint8Array(await final.arrayBuffer());
           } catch (error) {
             done();
             const message = `Upstream body failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -272,8 +270,14 @@ export function createProxy(deps: ProxyDeps) {
           report(final.status, key.id, [bytes.subarray(Math.max(0, bytes.byteLength - 4096))]);
           return new Response(bytes as Uint8Array<ArrayBuffer>, { status: final.status, headers });
         }
+        const chunks = responseChunks(final);
+        if (!chunks) {
+          done();
+          report(final.status, key.id);
+          return new Response(null, { status: final.status, headers });
+        }
         const usageFilter = addUsage && sse ? new UsageEventFilter() : undefined;
-        const guarded = guardStream(final.body, {
+        const guarded = guardStream(chunks, {
           sse,
           usageFilter,
           onEnd: ({ ok, tail }) => {

@@ -5,15 +5,18 @@ import { errors } from "../spec/errors.js";
  * body is resent on failover, so it must be held, but never without a bound.
  */
 export async function readBody(request: Request, limit: number): Promise<ArrayBuffer | null> {
-  if (request.method === "GET" || request.method === "HEAD" || !request.body) return null;
+  if (request.method === "GET" || request.method === "HEAD") return null;
+  // Headers only: on Node, touching `request.body` would build a full web Request and stream.
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (declared > limit) throw errors.tooLarge(limit);
-  if (declared >= 0) {
+  if (declared === 0) return null;
+  if (declared > 0) {
     // Known length within the limit: the runtime's own reader is the fastest path.
     const body = await request.arrayBuffer();
     if (body.byteLength > limit) throw errors.tooLarge(limit);
     return body;
   }
+  if (!request.body) return null;
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -1,3 +1,6 @@
+import { type ChunkSource, chunkSourceOf } from "../runtime/chunk-source.js";
+import type { UsageEventFilter } from "./usage-event-filter.js";
+
 /**
  * Passes an upstream body to the client chunk by chunk — never buffering it — and turns a
  * stream that breaks mid-answer into an explicit OpenAI-style error event instead of a
@@ -15,13 +18,15 @@ export interface StreamGuardOptions {
   usageFilter?: UsageEventFilter;
 }
 
-import type { UsageEventFilter } from "./usage-event-filter.js";
-
 const encoder = new TextEncoder();
 const TAIL_CHUNKS = 3;
 
-export function guardStream(body: ReadableStream<Uint8Array>, options: StreamGuardOptions): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
+/** `body` is a web stream, or a chunk source a runtime's fetch attached (see chunk-source.ts). */
+export function guardStream(
+  body: ReadableStream<Uint8Array> | ChunkSource,
+  options: StreamGuardOptions,
+): ReadableStream<Uint8Array> {
+  const reader = body instanceof ReadableStream ? chunkSourceOf(body) : body;
   const tail: Uint8Array[] = [];
   let ended = false;
   const end = (ok: boolean, error?: unknown) => {
@@ -33,7 +38,7 @@ export function guardStream(body: ReadableStream<Uint8Array>, options: StreamGua
     async pull(controller) {
       try {
         for (;;) {
-          const { done, value } = await reader.read();
+          const { done, value } = await reader.next();
           if (done) {
             const rest = options.usageFilter?.end();
             if (rest) controller.enqueue(rest);
@@ -67,7 +72,7 @@ export function guardStream(body: ReadableStream<Uint8Array>, options: StreamGua
     cancel(reason) {
       end(false, reason);
       options.onCancel?.();
-      return reader.cancel(reason).catch(() => {});
+      return reader.cancel(reason);
     },
   });
 }

@@ -1,4 +1,6 @@
 import { Agent, type Dispatcher, request } from "undici";
+import { BUFFERED_BODY } from "./buffered-body.js";
+import { type ChunkSource, NATIVE_CHUNKS } from "./chunk-source.js";
 
 const SMALL_BODY_BYTES = 64 * 1024;
 
@@ -56,26 +58,53 @@ export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
     }
     const length = Number(responseHeaders.get("content-length") ?? Number.NaN);
     if (length <= SMALL_BODY_BYTES && !responseHeaders.get("content-type")?.includes("text/event-stream")) {
-      // Small complete bodies: undici reads them without any web stream in between.
-      return new Response(new Uint8Array(await result.body.arrayBuffer()), { status, headers: responseHeaders });
+      // Small complete bodies: undici reads them without any web stream in between, and the
+      // bytes ride along so the gateway need not read them back through a web Response.
+      const bytes = new Uint8Array(await result.body.arrayBuffer());
+      const response = new Response(bytes, { status, headers: responseHeaders });
+      Object.defineProperty(response, BUFFERED_BODY, { value: bytes });
+      return response;
     }
     const source = result.body;
     const iterator = source[Symbol.asyncIterator]();
-    const stream = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const { done, value } = await iterator.next();
-          if (done) controller.close();
-          else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-        } catch (error) {
-          controller.error(error);
-        }
+    const chunks: ChunkSource = {
+      async next() {
+        const { done, value } = await iterator.next();
+        return done
+          ? { done: true }
+          : { done: false, value: new Uint8Array(value.buffer, value.byteOffset, value.byteLength) };
       },
-      cancel(reason) {
+      async cancel(reason) {
         source.destroy(reason instanceof Error ? reason : undefined);
       },
+    };
+    // A plain web stream for callers that read `.body`; the gateway reads `chunks` directly.
+    let stream: ReadableStream<Uint8Array> | undefined;
+    const webBody = () =>
+      (stream ??= new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          try {
+            const next = await chunks.next();
+            if (next.done) controller.close();
+            else controller.enqueue(next.value);
+          } catch (error) {
+            controller.error(error);
+          }
+        },
+        cancel: (reason) => chunks.cancel(reason),
+      }));
+    // The Response is built without a body and given lazy body accessors, so a caller that reads
+    // `chunks` (the gateway) never pays for a web stream, and any other caller still gets one.
+    const response = new Response(null, { status, headers: responseHeaders });
+    const read = () => new Response(webBody(), { headers: responseHeaders });
+    Object.defineProperties(response, {
+      [NATIVE_CHUNKS]: { value: chunks },
+      body: { get: webBody },
+      arrayBuffer: { value: () => read().arrayBuffer() },
+      text: { value: () => read().text() },
+      json: { value: () => read().json() },
+      bytes: { value: async () => new Uint8Array(await read().arrayBuffer()) },
     });
-    const response = new Response(stream, { status, headers: responseHeaders });
     return response;
   };
   return nodeFetch as typeof fetch;
