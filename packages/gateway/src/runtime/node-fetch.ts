@@ -80,8 +80,8 @@ export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
     };
     // A plain web stream for callers that read `.body`; the gateway reads `chunks` directly.
     let stream: ReadableStream<Uint8Array> | undefined;
-    const webBody = () =>
-      (stream ??= new ReadableStream<Uint8Array>({
+    const webBody = () => {
+      stream ??= new ReadableStream<Uint8Array>({
         async pull(controller) {
           try {
             const next = await chunks.next();
@@ -92,7 +92,9 @@ export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
           }
         },
         cancel: (reason) => chunks.cancel(reason),
-      }));
+      });
+      return stream;
+    };
     // The Response is built without a body and given lazy body accessors, so a caller that reads
     // `chunks` (the gateway) never pays for a web stream, and any other caller still gets one.
     const response = new Response(null, { status, headers: responseHeaders });
