@@ -3,7 +3,8 @@ import { useMemo, useState } from "preact/hooks";
 import { Chart } from "../components/chart.js";
 import { api } from "../lib/api.js";
 import { formatDate, formatDay, formatHour, formatNumber, formatPercent } from "../lib/format.js";
-import { t } from "../lib/i18n.js";
+import { lang, t } from "../lib/i18n.js";
+import { useStore } from "../lib/store.js";
 import type { Key, Stats } from "../lib/types.js";
 import { StatusBadge, statusLabel } from "./status-badge.js";
 import { useFetch } from "./use-fetch.js";
@@ -13,6 +14,8 @@ const COLORS = { active: "#16a34a", exhausted: "#d97706", invalid: "#dc2626", co
 export function Dashboard() {
   const stats = useFetch(() => api<Stats>("/admin/api/stats"), []);
   const s = stats.data;
+  // Chart labels are baked into each chart's config: remount the panels when the language changes.
+  const language = useStore(lang);
   return (
     <section aria-labelledby="dash-title">
       <div class="page-head">
@@ -23,7 +26,7 @@ export function Dashboard() {
       </div>
       {stats.error && <p class="error">{stats.error}</p>}
       {s && <Cards stats={s} />}
-      <div class="grid-2">
+      <div class="grid-2" key={language}>
         <Panel title={t("balanceDistribution")}>
           {s?.buckets.some((b) => b.count > 0) ? <Histogram stats={s} /> : <Empty />}
         </Panel>

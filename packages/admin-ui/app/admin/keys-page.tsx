@@ -132,6 +132,7 @@ export function KeysPage() {
     data[index] = {
       ...old,
       status: result.status ?? old.status,
+      statusReason: result.message ?? old.statusReason,
       balance: result.balance ?? old.balance,
       lastCheckedAt: Date.now(),
     };
@@ -366,7 +367,7 @@ export function KeysPage() {
                 </td>
                 <td>{k.tags.join(", ")}</td>
                 <td>{formatDate(k.addedAt)}</td>
-                <td>{formatDate(k.lastCheckedAt)}</td>
+                <td data-col="lastChecked">{formatDate(k.lastCheckedAt)}</td>
                 <td>{formatDate(k.lastUsedAt)}</td>
                 <td class="row-actions">
                   <CopyButton

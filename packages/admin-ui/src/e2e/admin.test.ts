@@ -114,6 +114,10 @@ describe("admin UI in Chromium", () => {
       .getByTestId("check-count")
       .filter({ hasText: /^[1-9]\d* \/ 38$/ })
       .waitFor({ timeout: 15_000 });
+    // Results reach the table while the job runs (the list is reloaded only at the end).
+    const checkedCells = page.locator('tbody td[data-col="lastChecked"]').filter({ hasNotText: "—" });
+    const before = await checkedCells.count();
+    await expect.poll(() => checkedCells.count(), { timeout: 10_000 }).toBeGreaterThan(before);
     await dialog.getByRole("button", { name: "Stop" }).click();
     await dialog.locator('[data-job-status="stopped"]').waitFor({ timeout: 10_000 });
     const [done] = ((await dialog.getByTestId("check-count").textContent()) ?? "").split(" / ").map(Number);
