@@ -10,6 +10,7 @@ import { type RecheckOptions, type RecheckReport, recheckKeys } from "./pool/rec
 import { type SelectionStrategy, strategyByName } from "./pool/strategies.js";
 import { sniffUsage, UsageMeter } from "./pool/usage-meter.js";
 import { ClientAuth } from "./proxy/client-auth.js";
+import { createListModels } from "./proxy/list-models.js";
 import { createProxy, type ProxyOutcome } from "./proxy/pipeline.js";
 import { registerProxyRoutes } from "./proxy/routes.js";
 import { TokenLimits } from "./proxy/token-limits.js";
@@ -264,7 +265,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.route("/", adminApi.app);
   if (options.ui) app.route("/", options.ui);
 
-  registerProxyRoutes(app, providers, proxy);
+  const listModels = createListModels({
+    providers,
+    pool,
+    auth,
+    proxy,
+    defaultProvider: () => settings.value.defaultProvider,
+    now,
+  });
+  registerProxyRoutes(app, providers, proxy, listModels);
 
   return {
     app,

@@ -22,10 +22,12 @@ export interface TestRig {
 export async function startRig(
   mockOptions: MockOpenAIOptions,
   gatewayOptions: Partial<GatewayOptions> = {},
+  /** The providers, given the mock (default: one OpenAI provider on it). */
+  providers: (mock: MockOpenAI) => GatewayOptions["providers"] = (mock) => [createOpenAI({ baseURL: mock.baseURL })],
 ): Promise<TestRig> {
   const mock = await startMockOpenAI(mockOptions);
   const gateway = createGateway({
-    providers: [createOpenAI({ baseURL: mock.baseURL })],
+    providers: providers(mock),
     storage: createMemoryStorage(),
     clientTokens: [CLIENT_TOKEN],
     adminPassword: ADMIN_PASSWORD,

@@ -21,10 +21,16 @@ export const OPENAI_OPERATIONS: readonly { method: "GET" | "POST"; path: string 
 
 type Proxy = (c: Context, target: ProxyTarget) => Promise<Response>;
 
-export function registerProxyRoutes(app: Hono, providers: ReadonlyMap<string, Provider>, proxy: Proxy): void {
+export function registerProxyRoutes(
+  app: Hono,
+  providers: ReadonlyMap<string, Provider>,
+  proxy: Proxy,
+  listModels: (c: Context) => Promise<Response>,
+): void {
+  app.get("/v1/models", listModels);
   for (const op of OPENAI_OPERATIONS) {
     const on = op.method === "GET" ? app.get.bind(app) : app.post.bind(app);
-    on(`/v1${op.path}`, (c) => proxy(c, { api: "openai", path: op.path }));
+    if (op.path !== "/models") on(`/v1${op.path}`, (c) => proxy(c, { api: "openai", path: op.path }));
     for (const provider of providers.values()) {
       on(`/${provider.id}/v1${op.path}`, (c) => proxy(c, { provider, api: "openai", path: op.path }));
     }
