@@ -15,6 +15,9 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: "es2022",
+  // One self-contained file per entry: no bare chunk imports for bundlers to warn about
+  // (the package is side-effect free), and a Worker pulls in only its driver.
+  splitting: false,
   // ioredis is an optional peer, loaded lazily by the Redis driver only.
   external: ["ioredis"],
 });
