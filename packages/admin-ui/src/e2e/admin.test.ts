@@ -141,6 +141,24 @@ describe("admin UI in Chromium", () => {
     await page.getByLabel("Page size").selectOption("50");
   });
 
+  it("disables and re-enables selected keys in bulk, and one key from its row", async () => {
+    const { page } = rig;
+    const rows = page.locator("tbody tr");
+    await rows.nth(0).getByRole("checkbox").check();
+    await rows.nth(1).getByRole("checkbox").check();
+    const bar = page.getByRole("region", { name: "Selection" });
+    await bar.getByRole("button", { name: "Disable" }).click();
+    await expect.poll(() => page.locator("tbody .badge-disabled").count()).toBe(2);
+    await rows.nth(0).getByRole("checkbox").check();
+    await rows.nth(1).getByRole("checkbox").check();
+    await bar.getByRole("button", { name: "Enable" }).click();
+    await expect.poll(() => page.locator("tbody .badge-disabled").count()).toBe(0);
+    await rows.nth(2).getByRole("button", { name: "Disable" }).click();
+    await expect.poll(() => page.locator("tbody .badge-disabled").count()).toBe(1);
+    await rows.nth(2).getByRole("button", { name: "Enable" }).click();
+    await expect.poll(() => page.locator("tbody .badge-disabled").count()).toBe(0);
+  });
+
   it("filters by status and deletes all invalid keys", async () => {
     const { page } = rig;
     await page.getByLabel("Status").selectOption("invalid");
