@@ -144,8 +144,9 @@ function PublicKeyList() {
               </tr>
             </thead>
             <tbody>
-              {data.data.map((k) => (
-                <tr key={k.key}>
+              {data.data.map((k, i) => (
+                // Masked keys can collide: the position keeps rows distinct.
+                <tr key={`${i}:${k.key}`}>
                   <td class="mono">{k.key}</td>
                   <td>
                     <StatusBadge status={k.status} />
