@@ -187,8 +187,31 @@ export function CheckProgress({
       source.close();
       if (poll) clearInterval(poll);
     };
+    // Where nothing runs jobs in the background (Workers), the API marks the job `needsSteps`
+    // and this page drives it, one bounded `step` at a time, while it is open.
+    let driving = false;
+    const drive = async () => {
+      if (driving) return;
+      driving = true;
+      try {
+        while (!finished) {
+          const current = await api<Job>(`${base}/step`, { json: {} });
+          if (current.status === "running") setJob(current);
+          else finish(current);
+        }
+      } catch (e) {
+        setError(errorText(e));
+      }
+    };
+    const seen = (current: Job) => {
+      if (current.needsSteps && current.status === "running") drive();
+    };
     const source = new EventSource(`${base}/events`);
-    source.addEventListener("progress", (e) => setJob(JSON.parse((e as MessageEvent).data)));
+    source.addEventListener("progress", (e) => {
+      const current = JSON.parse((e as MessageEvent).data) as Job;
+      setJob(current);
+      seen(current);
+    });
     source.addEventListener("result", (e) => handlers.current.onResult(JSON.parse((e as MessageEvent).data)));
     source.addEventListener("done", (e) => finish(JSON.parse((e as MessageEvent).data)));
     source.onerror = () => {
@@ -203,6 +226,7 @@ export function CheckProgress({
             current = await api<Job>(`${base}/step`, { json: {} });
           }
           lastDone = current.done;
+          seen(current);
           if (current.status === "running") setJob(current);
           else finish(current);
         } catch (e) {

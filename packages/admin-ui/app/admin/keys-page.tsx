@@ -131,7 +131,7 @@ export function KeysPage() {
     const old = data[index]!;
     data[index] = {
       ...old,
-      status: result.status ?? old.status,
+      status: result.status === "error" || !result.status ? old.status : result.status,
       statusReason: result.message ?? old.statusReason,
       balance: result.balance ?? old.balance,
       lastCheckedAt: Date.now(),

@@ -7,6 +7,7 @@ export function statusLabel(status: string): string {
     invalid: t("statusInvalid"),
     exhausted: t("statusExhausted"),
     disabled: t("statusDisabled"),
+    error: t("statusError"),
   };
   return known[status] ?? status;
 }

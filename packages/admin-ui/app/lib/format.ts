@@ -20,8 +20,8 @@ export function formatHour(epochMs: number): string {
   return new Date(epochMs).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" });
 }
 
-export function formatDuration(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return "—";
+export function formatDuration(seconds: number | undefined | null): string {
+  if (seconds === undefined || seconds === null || !Number.isFinite(seconds)) return "—";
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;

@@ -218,6 +218,7 @@ export const en = {
   statusActive: "Valid",
   statusCooling: "Cooling",
   statusDisabled: "Disabled",
+  statusError: "Check error",
   statusExhausted: "No balance",
   statusInvalid: "Invalid",
   statusShare: "Status",

@@ -220,6 +220,7 @@ export const zh: Record<keyof typeof en, string> = {
   statusActive: "有效",
   statusCooling: "冷却中",
   statusDisabled: "已停用",
+  statusError: "检测出错",
   statusExhausted: "余额不足",
   statusInvalid: "无效",
   statusShare: "状态分布",

@@ -48,14 +48,17 @@ export interface Job {
   ok: number;
   failed: number;
   ratePerSec?: number;
-  etaSec?: number;
+  etaSec?: number | null;
   startedAt: number;
   finishedAt?: number;
+  /** True where no background work exists (Workers): the client drives the job with `step`. */
+  needsSteps?: boolean;
 }
 
 export interface CheckResult {
   id: string;
-  status: KeyStatus;
+  /** A key status, or "error" when the check itself failed (network, timeout). */
+  status: KeyStatus | "error";
   balance?: number;
   message?: string;
 }
