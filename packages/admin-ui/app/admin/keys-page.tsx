@@ -422,7 +422,8 @@ export function KeysPage() {
           {t("prev")}
         </button>
         <span aria-current="page">
-          {page} / {pages}
+          {/* The page of the rows on screen, so the label never runs ahead of the data. */}
+          {list.data?.page ?? page} / {pages}
         </span>
         <button type="button" class="small" disabled={page >= pages} onClick={() => setPage(page + 1)}>
           {t("next")}

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { t } from "../lib/i18n.js";
 
 const FOCUSABLE =
@@ -21,9 +21,11 @@ export function Dialog({ title, onClose, children, footer, wide }: DialogProps) 
   const ref = useRef<HTMLDialogElement>(null);
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
-  useEffect(() => {
+  // Taken at first render, before any later keystroke can move focus: where focus returns.
+  const [opener] = useState(() => document.activeElement as HTMLElement | null);
+  // A layout effect opens the modal in the same task as the render, so no key press lands outside it.
+  useLayoutEffect(() => {
     const dialog = ref.current!;
-    const opener = document.activeElement as HTMLElement | null;
     dialog.showModal();
     const first = dialog.querySelector<HTMLElement>("[autofocus], input, select, textarea, button:not(.dialog-x)");
     first?.focus();
@@ -58,7 +60,7 @@ export function Dialog({ title, onClose, children, footer, wide }: DialogProps) 
         if (opener?.isConnected && !document.querySelector("dialog[open]")) opener.focus();
       }, 0);
     };
-  }, []);
+  }, [opener]);
   const id = `dlg-${title.replace(/\W+/g, "-").toLowerCase()}`;
   return (
     <dialog ref={ref} class={wide ? "dialog wide" : "dialog"} aria-labelledby={id}>

@@ -134,6 +134,7 @@ describe("admin UI in Chromium", () => {
     await page.locator("tbody tr").first().getByRole("checkbox").check();
     expect(await page.getByTestId("selection-count").textContent()).toBe("2 selected");
     await page.getByRole("button", { name: "Previous" }).click();
+    await page.getByText("1 / 2").waitFor();
     expect(await page.locator("tbody tr").first().getByRole("checkbox").isChecked()).toBe(true);
     await page.getByRole("button", { name: "Select all 38 matching" }).click();
     expect(await page.getByTestId("selection-count").textContent()).toBe("38 selected");
@@ -277,7 +278,7 @@ describe("admin UI in Chromium", () => {
     expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
-    expect(await opener.evaluate((b) => b === document.activeElement)).toBe(true);
+    await expect.poll(() => opener.evaluate((b) => b === document.activeElement)).toBe(true);
   });
 
   it("on session expiry, returns to login with a message and back to the page afterwards", async () => {
@@ -308,8 +309,9 @@ describe("admin UI in Chromium", () => {
     expect(await page.locator("tbody tr").count()).toBe(50);
   });
 
-  it("logs no console errors or CSP violations", () => {
+  it("logs no console errors or CSP violations, and no page is wider than its viewport", () => {
     expect(rig.consoleErrors).toEqual([]);
+    expect(rig.overflows).toEqual([]);
     expect(ADMIN_PASSWORD).toBeTruthy();
   });
 });

@@ -69,7 +69,8 @@ describe("dashboard with balances in Chromium", () => {
     await page.getByLabel("语言").selectOption("en");
   });
 
-  it("logs no console errors or CSP violations", () => {
+  it("logs no console errors or CSP violations, and no page is wider than its viewport", () => {
     expect(rig.consoleErrors).toEqual([]);
+    expect(rig.overflows).toEqual([]);
   });
 });

@@ -41,6 +41,8 @@ export interface Rig {
   page: Page;
   /** Console errors and CSP violations seen by the page. */
   consoleErrors: string[];
+  /** Pages wider than the viewport (horizontal scrolling of the whole page), found by screenshot(). */
+  overflows: string[];
   /** Admin API call from Node with the admin password as bearer (setup, not UI). */
   admin(path: string, init?: { method?: string; json?: unknown }): Promise<Response>;
   screenshot(name: string): Promise<void>;
@@ -95,6 +97,7 @@ export async function startRig(
     if (message.type() === "error" && !/status of (400|401|403|404)/.test(text)) consoleErrors.push(text);
   });
   page.on("pageerror", (error) => consoleErrors.push(String(error)));
+  const overflows: string[] = [];
   await mkdir(ARTIFACTS, { recursive: true });
 
   return {
@@ -104,6 +107,7 @@ export async function startRig(
     context,
     page,
     consoleErrors,
+    overflows,
     admin: (path, init = {}) =>
       fetch(`${url}${path}`, {
         method: init.method ?? (init.json === undefined ? "GET" : "POST"),
@@ -114,6 +118,8 @@ export async function startRig(
       for (const [size, viewport] of Object.entries(VIEWPORTS)) {
         await page.setViewportSize(viewport);
         await page.waitForTimeout(150); // let charts re-layout
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (width > viewport.width) overflows.push(`${name}-${size}: ${width}px`);
         await page.screenshot({ path: join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
       }
       await page.setViewportSize(VIEWPORTS.desktop);

@@ -85,7 +85,8 @@ describe("public page in Chromium", () => {
     await page.getByLabel("语言").selectOption("en");
   });
 
-  it("logs no console errors or CSP violations", () => {
+  it("logs no console errors or CSP violations, and no page is wider than its viewport", () => {
     expect(rig.consoleErrors).toEqual([]);
+    expect(rig.overflows).toEqual([]);
   });
 });
