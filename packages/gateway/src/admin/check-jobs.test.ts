@@ -43,7 +43,7 @@ describe("batch check jobs (background, Node)", () => {
     const done = events.at(-1);
     expect(done?.event).toBe("done");
     const final = JSON.parse(done?.data ?? "{}") as CheckJobView;
-    expect(final).toMatchObject({ status: "done", total: 1000, done: 1000, ok: 990, failed: 10 });
+    expect(final).toMatchObject({ status: "done", total: 1000, done: 1000, ok: 990, failed: 10, needsSteps: false });
     expect(final.results.invalid).toBe(10);
     expect(progress.length).toBeGreaterThan(0);
     // Progress only ever moves forward; every result after the first snapshot arrives as an event.
@@ -132,10 +132,10 @@ describe("batch check jobs without background work (Workers)", () => {
         (await (
           await adminCall(rig, `/admin/api/checks/${jobId}/step`, { method: "POST", json })
         ).json()) as CheckJobView;
-      expect(await step({ budget: 40 })).toMatchObject({ status: "running", done: 40 });
+      expect(await step({ budget: 40 })).toMatchObject({ status: "running", done: 40, needsSteps: true });
       expect(rig.mock.requests).toHaveLength(40);
       expect(await step()).toMatchObject({ status: "running", done: 80 });
-      expect(await step()).toMatchObject({ status: "done", done: 90, ok: 90 });
+      expect(await step()).toMatchObject({ status: "done", done: 90, ok: 90, needsSteps: false });
       expect((await rig.gateway.storage.keys.get(ids[89] as string))?.lastCheckedAt).toBeGreaterThan(0);
       const tooMuch = await adminCall(rig, `/admin/api/checks/${jobId}/step`, { json: { budget: 41 } });
       expect(tooMuch.status).toBe(400);

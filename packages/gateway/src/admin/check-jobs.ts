@@ -42,6 +42,8 @@ export interface CheckJobView {
   elapsedSec: number;
   startedAt: number;
   finishedAt?: number;
+  /** True while the job advances only when a client (or cron) calls `/step` (Workers). */
+  needsSteps: boolean;
 }
 
 export interface CheckResultEvent {
@@ -79,6 +81,8 @@ export interface CheckJobDeps {
   onError?: (error: unknown) => void;
   /** @default Math.random */
   random?: () => number;
+  /** Whether jobs run by themselves; when false a client or cron must call `/step`. @default true */
+  background?: boolean;
 }
 
 export class CheckJob {
@@ -154,6 +158,7 @@ export class CheckJob {
       elapsedSec: Math.round(elapsedSec * 10) / 10,
       startedAt: this.startedAt,
       ...(this.finishedAt !== undefined ? { finishedAt: this.finishedAt } : {}),
+      needsSteps: this.deps.background === false && this.status === "running",
     };
   }
 
