@@ -35,8 +35,14 @@ export function prepareRequest(input: PrepareRequestInput): { request: ProviderR
     (target.path === "/chat/completions" || target.path === "/completions") &&
     facts.json !== undefined &&
     streamOptions?.include_usage !== true;
-  if (addUsage) changes.stream_options = { ...streamOptions, include_usage: true };
-  const body = facts.json && Object.keys(changes).length > 0 ? encodeJson({ ...facts.json, ...changes }) : input.body;
+  let body = input.body;
+  if (addUsage && streamOptions === undefined && changes.model === undefined && body) {
+    // The common case, without re-serialising the client's JSON: splice the field in up front.
+    body = withLeadingField(body, '"stream_options":{"include_usage":true}');
+  } else {
+    if (addUsage) changes.stream_options = { ...streamOptions, include_usage: true };
+    if (facts.json && Object.keys(changes).length > 0) body = encodeJson({ ...facts.json, ...changes });
+  }
   return {
     addUsage,
     request: {
@@ -66,4 +72,24 @@ const encoder = new TextEncoder();
 
 function encodeJson(value: unknown): ArrayBuffer {
   return encoder.encode(JSON.stringify(value)).buffer as ArrayBuffer;
+}
+
+/** Inserts `"name":value,` right after the opening brace of a JSON object's bytes. */
+function withLeadingField(body: ArrayBuffer, field: string): ArrayBuffer {
+  const bytes = new Uint8Array(body);
+  let open = 0;
+  while (open < bytes.length && bytes[open] !== 0x7b) open++; // "{" (after any whitespace or BOM)
+  let next = open + 1;
+  while (
+    next < bytes.length &&
+    (bytes[next] === 0x20 || bytes[next] === 0x0a || bytes[next] === 0x0d || bytes[next] === 0x09)
+  )
+    next++;
+  const empty = bytes[next] === 0x7d; // "{}"
+  const insert = encoder.encode(empty ? field : `${field},`);
+  const out = new Uint8Array(bytes.length + insert.length);
+  out.set(bytes.subarray(0, open + 1), 0);
+  out.set(insert, open + 1);
+  out.set(bytes.subarray(open + 1), open + 1 + insert.length);
+  return out.buffer;
 }

@@ -18,6 +18,9 @@ export class UsageEventFilter {
 
   /** Returns the bytes to forward now (whole events only), or undefined when all is held back. */
   push(chunk: Uint8Array): Uint8Array | undefined {
+    // Fast path, nearly every chunk: whole events without the word "usage" pass untouched,
+    // with no decoding or re-encoding.
+    if (this.buffer === "" && endsWithBlankLine(chunk) && indexOfBytes(chunk, USAGE) < 0) return chunk;
     this.buffer += this.decoder.decode(chunk, { stream: true });
     let out = "";
     for (;;) {
@@ -57,4 +60,27 @@ function eventEnd(text: string): number {
   if (lf < 0) return crlf < 0 ? -1 : crlf + 4;
   if (crlf < 0 || lf < crlf) return lf + 2;
   return crlf + 4;
+}
+
+const USAGE = new TextEncoder().encode('"usage"');
+
+function endsWithBlankLine(chunk: Uint8Array): boolean {
+  const n = chunk.length;
+  return (
+    n >= 2 &&
+    chunk[n - 1] === 0x0a &&
+    (chunk[n - 2] === 0x0a || (n >= 4 && chunk[n - 2] === 0x0d && chunk[n - 3] === 0x0a))
+  );
+}
+
+/** First index of `needle` in `haystack`, or -1 (chunks are small: a plain scan is fastest). */
+function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
+  const first = needle[0];
+  const last = haystack.length - needle.length;
+  outer: for (let i = 0; i <= last; i++) {
+    if (haystack[i] !== first) continue;
+    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
 }
