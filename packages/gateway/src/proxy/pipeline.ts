@@ -6,7 +6,8 @@
 import type { Context } from "hono";
 import type { KeyPool, WaitUntil } from "../pool/key-pool.js";
 import { bufferedBodyOf } from "../runtime/buffered-body.js";
-import { responseChunks } from "../runtime/chunk-source.js";
+import { type ChunkSource, chunkSourceOf, responseChunks } from "../runtime/chunk-source.js";
+import { StreamResponse } from "../runtime/stream-response.js";
 import { waitUntilOf } from "../runtime/wait-until.js";
 import { errors, type GatewayError } from "../spec/errors.js";
 import type { ApiKind, FailureClass, Provider } from "../spec/provider.js";
@@ -89,6 +90,8 @@ export interface ProxyTarget {
   /** For native routes whose path carries the model (Gemini). */
   describe?: (path: string, search: string) => { model?: string; stream?: boolean };
 }
+
+const emptySource: ChunkSource = { next: async () => ({ done: true }), cancel: async () => {} };
 
 /** Non-stream answers up to this size are read whole (see the success path). */
 const SMALL_BODY_BYTES = 1024 * 1024;
@@ -276,8 +279,25 @@ export function createProxy(deps: ProxyDeps) {
           report(final.status, key.id);
           return new Response(null, { status: final.status, headers });
         }
+        // Read the first chunk before answering: a stream that fails before its first byte
+        // fails over like any other failed attempt, and the answer starts with data.
+        const source = chunks instanceof ReadableStream ? chunkSourceOf(chunks) : chunks;
+        let first: Awaited<ReturnType<typeof source.next>>;
+        try {
+          first = await source.next();
+        } catch (error) {
+          done();
+          await source.cancel(error);
+          const message = `Upstream stream failed before its first byte: ${error instanceof Error ? error.message : String(error)}`;
+          deps.pool.reportFailure(key.id, { kind: "upstream_error", message });
+          failures.push("upstream_error");
+          lastError = errors.upstream(message);
+          if (now() >= deadline || retriesLeft-- <= 0) break;
+          continue;
+        }
         const usageFilter = addUsage && sse ? new UsageEventFilter() : undefined;
-        const guarded = guardStream(chunks, {
+        const guarded = guardStream(first.done ? emptySource : source, {
+          first: first.done ? undefined : first.value,
           sse,
           usageFilter,
           onEnd: ({ ok, tail }) => {
@@ -286,7 +306,7 @@ export function createProxy(deps: ProxyDeps) {
           },
           onCancel: () => controller.abort(new Error("client disconnected")),
         });
-        return new Response(guarded, { status: final.status, headers });
+        return new StreamResponse(guarded, { status: final.status, headers });
       }
 
       request.signal.removeEventListener("abort", onClientAbort);

@@ -16,6 +16,8 @@ export interface StreamGuardOptions {
   onCancel?: () => void;
   /** Drops the usage-only event the gateway asked for on the client's behalf. */
   usageFilter?: UsageEventFilter;
+  /** A first chunk already read (the pipeline reads one before answering, to fail over on an empty stream). */
+  first?: Uint8Array;
 }
 
 const encoder = new TextEncoder();
@@ -34,7 +36,20 @@ export function guardStream(
     ended = true;
     options.onEnd?.({ ok, error, tail });
   };
+  const accept = (controller: ReadableStreamDefaultController<Uint8Array>, value: Uint8Array): boolean => {
+    if (options.onEnd) {
+      tail.push(value);
+      if (tail.length > TAIL_CHUNKS) tail.shift();
+    }
+    const out = options.usageFilter ? options.usageFilter.push(value) : value;
+    if (out) controller.enqueue(out);
+    return out !== undefined;
+  };
   return new ReadableStream<Uint8Array>({
+    start(controller) {
+      // Queued before anyone reads: a runtime that peeks (Node) sends headers and data together.
+      if (options.first) accept(controller, options.first);
+    },
     async pull(controller) {
       try {
         for (;;) {
@@ -46,16 +61,8 @@ export function guardStream(
             controller.close();
             return;
           }
-          if (options.onEnd) {
-            tail.push(value);
-            if (tail.length > TAIL_CHUNKS) tail.shift();
-          }
-          const out = options.usageFilter ? options.usageFilter.push(value) : value;
           // Keep reading while a filter holds everything back: pull must make progress.
-          if (out) {
-            controller.enqueue(out);
-            return;
-          }
+          if (accept(controller, value)) return;
         }
       } catch (error) {
         end(false, error);
