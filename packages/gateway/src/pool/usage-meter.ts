@@ -20,6 +20,8 @@ export class UsageMeter {
   private lastFlushAt: number;
   private flushing: Promise<void> | undefined;
   writes = 0;
+  private dayStart = Number.NEGATIVE_INFINITY;
+  private day = "";
 
   constructor(
     private readonly storage: Storage,
@@ -31,14 +33,14 @@ export class UsageMeter {
   }
 
   record(event: UsageEvent): void {
-    const day = new Date(this.now()).toISOString().slice(0, 10);
+    const day = this.today();
     if (event.keyId) this.add("key", event.keyId, day, event);
     this.add("token", event.tokenId, day, event);
   }
 
   /** Today's counters of this instance (what it has not necessarily written yet). */
   local(scope: "key" | "token", id: string): UsageCounters | undefined {
-    const day = new Date(this.now()).toISOString().slice(0, 10);
+    const day = this.today();
     return this.rows.get(`${scope}|${id}|${day}`)?.counters;
   }
 
@@ -58,13 +60,23 @@ export class UsageMeter {
         this.writes += rows.length;
         await this.storage.usage.write(this.instanceId, rows);
         // Rows of past days are final once written: drop them from memory.
-        const today = new Date(this.now()).toISOString().slice(0, 10);
+        const today = this.today();
         for (const [k, row] of this.rows) if (row.day !== today && !this.dirty.has(k)) this.rows.delete(k);
       } finally {
         this.flushing = undefined;
       }
     })();
     return this.flushing;
+  }
+
+  /** The UTC day of `now`, formatted once per day rather than once per request. */
+  private today(): string {
+    const at = this.now();
+    if (at < this.dayStart || at >= this.dayStart + 86_400_000) {
+      this.dayStart = at - (at % 86_400_000);
+      this.day = new Date(this.dayStart).toISOString().slice(0, 10);
+    }
+    return this.day;
   }
 
   private add(scope: "key" | "token", id: string, day: string, event: UsageEvent): void {

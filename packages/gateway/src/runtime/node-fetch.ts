@@ -34,9 +34,8 @@ export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
   const nodeFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     if (input instanceof Request) return fetch(input, init); // not used by the gateway; keep it correct
     const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, name) => {
-      headers[name] = value;
-    });
+    const given = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    for (const [name, value] of given) headers[name] = value;
     const body = init.body;
     const result = await request(input, {
       method: (init.method ?? "GET") as Dispatcher.HttpMethod,
