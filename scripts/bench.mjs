@@ -7,6 +7,7 @@ import autocannon from "autocannon";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const children = [];
 
 function start(script, env = {}) {
@@ -49,7 +50,9 @@ try {
   const env = { UPSTREAM_BASE_URL: upstream.url };
   const figures = {};
 
-  // Each subject runs alone so the two cores are shared only with the upstream and the load.
+  // Each load runs alone so the two cores are shared only with the upstream and the load
+  // generator; subjects alternate over ROUNDS rounds and the median round is reported, which
+  // keeps one unlucky scheduling slice from deciding a ratio.
   const direct = {
     json: await load(upstream.url.replace(/\/v1$/, ""), false),
     stream: await load(upstream.url.replace(/\/v1$/, ""), true),
@@ -57,25 +60,39 @@ try {
   figures.direct = direct;
 
   const bare = await start("bare-hono.mjs", env);
-  await load(bare.message.url, false); // warm-up
-  figures.bare = { json: await load(bare.message.url, false), stream: await load(bare.message.url, true) };
-  bare.child.kill();
-
   const gw = await start("gateway.mjs", env);
+  await load(bare.message.url, false); // warm-up
   await load(gw.message.url, false); // warm-up
   await fetch(`${gw.message.url}/__bench/reset`, { method: "POST" });
-  const json = await load(gw.message.url, false);
-  const afterJson = await (await fetch(`${gw.message.url}/__bench/counts`)).json();
-  await fetch(`${gw.message.url}/__bench/reset`, { method: "POST" });
-  const stream = await load(gw.message.url, true);
-  const afterStream = await (await fetch(`${gw.message.url}/__bench/counts`)).json();
-  figures.gateway = { json, stream };
-  const total = json.requests + stream.requests;
-  figures.storage = {
-    readsPer1000: +(((afterJson.reads + afterStream.reads) / total) * 1000).toFixed(3),
-    writesPer1000: +(((afterJson.writes + afterStream.writes) / total) * 1000).toFixed(3),
+  const runs = { bare: { json: [], stream: [] }, gateway: { json: [], stream: [] } };
+  let gatewayRequests = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const kind of ["json", "stream"]) {
+      runs.bare[kind].push(await load(bare.message.url, kind === "stream"));
+      const result = await load(gw.message.url, kind === "stream");
+      gatewayRequests += result.requests;
+      runs.gateway[kind].push(result);
+    }
+  }
+  const counts = await (await fetch(`${gw.message.url}/__bench/counts`)).json();
+  const median = (list) => [...list].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(list.length / 2)];
+  const worstErrors = (list) => list.reduce((n, r) => n + r.errors, 0);
+  figures.bare = {
+    json: { ...median(runs.bare.json), errors: worstErrors(runs.bare.json) },
+    stream: { ...median(runs.bare.stream), errors: worstErrors(runs.bare.stream) },
   };
-  figures.gatewayRssMB = Math.round(afterStream.rss / 1e6);
+  figures.gateway = {
+    json: { ...median(runs.gateway.json), errors: worstErrors(runs.gateway.json) },
+    stream: { ...median(runs.gateway.stream), errors: worstErrors(runs.gateway.stream) },
+  };
+  figures.rounds = { bare: runs.bare, gateway: runs.gateway };
+  const { json, stream } = figures.gateway;
+  figures.storage = {
+    readsPer1000: +((counts.reads / gatewayRequests) * 1000).toFixed(3),
+    writesPer1000: +((counts.writes / gatewayRequests) * 1000).toFixed(3),
+  };
+  figures.gatewayRssMB = Math.round(counts.rss / 1e6);
+  bare.child.kill();
   gw.child.kill();
 
   const sel = await start("selection.mjs");
@@ -107,7 +124,7 @@ try {
   const result = {
     at: new Date().toISOString(),
     machine: { node: process.version, cpus: (await import("node:os")).cpus().length },
-    settings: { durationSec: DURATION, connections: CONNECTIONS },
+    settings: { durationSec: DURATION, connections: CONNECTIONS, rounds: ROUNDS },
     figures,
     targets,
   };
@@ -117,7 +134,7 @@ try {
   const md = [
     `# Benchmark ${result.at}`,
     "",
-    `Node ${process.version}, ${result.machine.cpus} cores, ${CONNECTIONS} connections, ${DURATION} s per run; mock upstream in its own process.`,
+    `Node ${process.version}, ${result.machine.cpus} cores, ${CONNECTIONS} connections, ${DURATION} s per run, median of ${ROUNDS} alternating rounds; mock upstream in its own process.`,
     "",
     "| subject | JSON req/s | JSON p50 / p99 ms | stream req/s | stream p50 / p99 ms | errors |",
     "|---|---|---|---|---|---|",

@@ -238,13 +238,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     }).toResponse();
   });
   app.notFound((c) => errors.notFound(`Unknown route: ${c.req.method} ${c.req.path}`, "unknown_route").toResponse());
-  app.use("*", async (_c, next) => {
-    await ready();
-    await next();
-  });
-  // Browsers call the proxy from other origins (playgrounds, chat UIs): CORS is open, and
-  // authentication is by token, never by cookie, so this grants nothing.
-  app.use("/*", async (c, next) => {
+  let started = false;
+  app.use("*", async (c, next) => {
+    if (!started) {
+      await ready();
+      started = true;
+    }
+    // Browsers call the proxy from other origins (playgrounds, chat UIs): CORS is open, and
+    // authentication is by token, never by cookie, so this grants nothing.
     if (c.req.path.startsWith("/admin")) return next();
     if (c.req.method === "OPTIONS") {
       return new Response(null, {
