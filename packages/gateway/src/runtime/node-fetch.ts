@@ -69,9 +69,8 @@ export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
     const chunks: ChunkSource = {
       async next() {
         const { done, value } = await iterator.next();
-        return done
-          ? { done: true }
-          : { done: false, value: new Uint8Array(value.buffer, value.byteOffset, value.byteLength) };
+        // A Buffer is a Uint8Array: hand it on as is.
+        return done ? { done: true } : { done: false, value: value as Uint8Array };
       },
       async cancel(reason) {
         source.destroy(reason instanceof Error ? reason : undefined);
