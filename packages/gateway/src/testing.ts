@@ -35,6 +35,7 @@ export {
   type RecordedFailure,
   testProvider,
 } from "./testing/provider-case.js";
+export { type RedisServer, startRedis } from "./testing/redis-server.js";
 export {
   listAll,
   makeKeys,

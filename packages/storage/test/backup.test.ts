@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Storage } from "@keyhive/gateway";
+import { type RedisServer, startRedis } from "@keyhive/gateway/testing";
 import { listAll, makeKeys } from "@keyhive/gateway/testing/storage";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +11,6 @@ import { exportStore, importStore } from "../src/backup.js";
 import { D1_MIGRATION_SQL } from "../src/cloudflare-d1.js";
 import { createFsStorage } from "../src/fs.js";
 import { createRedisStorage } from "../src/redis.js";
-import { type RedisServer, startRedis } from "./redis-server.js";
 
 let server: RedisServer;
 let dir: string;

@@ -1,8 +1,8 @@
+import { type RedisServer, startRedis } from "@keyhive/gateway/testing";
 import { testStorage } from "@keyhive/gateway/testing/storage";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll } from "vitest";
 import { createRedisStorage } from "../src/redis.js";
-import { type RedisServer, startRedis } from "./redis-server.js";
 
 let server: RedisServer;
 let admin: Redis;

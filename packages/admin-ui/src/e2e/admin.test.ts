@@ -285,6 +285,9 @@ describe("admin UI in Chromium", () => {
     const { page, url, context } = rig;
     await page.getByRole("link", { name: "Tokens" }).click();
     await page.waitForURL(`${url}/admin/tokens`);
+    // Let the page's own requests finish first: one still in flight would meet the expired
+    // session and redirect before the click this test is about.
+    await page.waitForLoadState("networkidle");
     await context.clearCookies();
     await page.getByRole("link", { name: "Keys" }).click();
     await page.getByText("Your session has expired.", { exact: false }).waitFor();

@@ -1,8 +1,10 @@
-// A copy of packages/storage/test/redis-server.ts (tests do not import across packages' test folders).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 
-/** A throwaway `redis-server` on a free 127.0.0.1 port, without persistence. */
+/**
+ * A throwaway `redis-server` on a free 127.0.0.1 port, without persistence: for storage tests and
+ * multi-instance tests that need a real Redis. Fails with a clear message when the binary is missing.
+ */
 export interface RedisServer {
   url: string;
   stop(): Promise<void>;
