@@ -3,7 +3,7 @@
  * `@google/genai` SDK → gateway (node-server) → Gemini mock.
  */
 import type { AddressInfo } from "node:net";
-import { GoogleGenAI } from "@google/genai";
+import { ApiError, GoogleGenAI } from "@google/genai";
 import { serve } from "@hono/node-server";
 import { createGateway } from "@keyhive/gateway";
 import { type MockGemini, startMockGemini } from "@keyhive/gateway/testing";
@@ -142,6 +142,8 @@ describe("Gemini native API through the gateway (raw HTTP)", () => {
       body: JSON.stringify(GENERATE),
     });
     expect(response.status).toBe(401);
+    // Google's error shape on native routes, as Gemini clients expect.
+    expect(await response.json()).toMatchObject({ error: { code: 401, status: "UNAUTHENTICATED" } });
     expect(mock.requests.length).toBe(from);
   });
 });
@@ -211,6 +213,14 @@ describe("the official @google/genai SDK against the gateway", () => {
     const result = await sdk().models.embedContent({ model: "text-embedding-004", contents: ["a", "b"] });
     expect(result.embeddings).toHaveLength(2);
     expect(result.embeddings?.[0]?.values).toEqual([0.013, -0.008, 0.021, 0.004]);
+  });
+
+  it("surfaces a gateway error as the SDK's ApiError with Google's status", async () => {
+    const wrong = new GoogleGenAI({ apiKey: "kh-wrong-token", httpOptions: { baseUrl: url } });
+    const error = await wrong.models.generateContent({ model: "gemini-2.0-flash", contents: "hi" }).catch((e) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(401);
+    expect((error as ApiError).message).toContain("UNAUTHENTICATED");
   });
 
   it("models.list pages through every model", async () => {

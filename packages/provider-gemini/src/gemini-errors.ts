@@ -100,3 +100,31 @@ export function classifyGeminiFailure(failure: UpstreamFailure, now = Date.now()
   if (status === 408 || status >= 500) return { kind: "upstream_error", message };
   return { kind: "client_error", message };
 }
+
+/** Google's canonical status names for the HTTP statuses the gateway produces. */
+const GOOGLE_STATUS: Record<number, string> = {
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  413: "INVALID_ARGUMENT",
+  429: "RESOURCE_EXHAUSTED",
+  499: "CANCELLED",
+  500: "INTERNAL",
+  502: "UNAVAILABLE",
+  503: "UNAVAILABLE",
+  504: "DEADLINE_EXCEEDED",
+};
+
+/**
+ * A gateway error in Google's shape, `{"error":{"code","message","status"}}`, which Gemini
+ * clients (`@google/genai`) parse on native routes.
+ */
+export function formatGeminiError(error: { status: number; message: string; retryAfter?: number }): Response {
+  const headers = new Headers({ "content-type": "application/json; charset=utf-8" });
+  if (error.retryAfter !== undefined) headers.set("retry-after", String(Math.max(0, Math.ceil(error.retryAfter))));
+  const body = {
+    error: { code: error.status, message: error.message, status: GOOGLE_STATUS[error.status] ?? "UNKNOWN" },
+  };
+  return new Response(JSON.stringify(body), { status: error.status, headers });
+}

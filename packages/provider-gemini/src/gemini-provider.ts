@@ -11,7 +11,7 @@ import {
   stripQueryParams,
   type UpstreamRequest,
 } from "@keyhive/gateway";
-import { classifyGeminiFailure, readGeminiError } from "./gemini-errors.js";
+import { classifyGeminiFailure, formatGeminiError, readGeminiError } from "./gemini-errors.js";
 import { GEMINI_KEY_PATTERNS, validateGeminiKey } from "./gemini-keys.js";
 import { listGeminiModels } from "./gemini-models.js";
 import { GEMINI_NATIVE_ROUTES } from "./gemini-routes.js";
@@ -59,6 +59,7 @@ export function createGemini(settings: GeminiProviderSettings = {}): Provider {
     clientKeyHeaders: ["x-goog-api-key"],
     nativeRoutes: GEMINI_NATIVE_ROUTES,
     hasBalance: false,
+    formatNativeError: formatGeminiError,
 
     validateKeyFormat: (secret) => validateGeminiKey(secret, patterns),
 

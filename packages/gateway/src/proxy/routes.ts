@@ -4,6 +4,7 @@
  * declares are served under `/<provider>` and, for the first provider declaring them, at the root.
  */
 import type { Context, Hono } from "hono";
+import { GatewayError } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
 import type { ProxyTarget } from "./pipeline.js";
 
@@ -40,8 +41,20 @@ export function registerProxyRoutes(
     for (const route of provider.nativeRoutes ?? []) {
       const on = route.method === "GET" ? app.get.bind(app) : app.post.bind(app);
       const prefix = `/${provider.id}`;
-      const handle = (strip: string) => (c: Context) =>
-        proxy(c, { provider, api: "native", path: c.req.path.slice(strip.length), describe: route.describe });
+      const handle = (strip: string) => async (c: Context) => {
+        try {
+          return await proxy(c, {
+            provider,
+            api: "native",
+            path: c.req.path.slice(strip.length),
+            describe: route.describe,
+          });
+        } catch (error) {
+          // The provider's own clients parse its error shape, not OpenAI's.
+          if (!(error instanceof GatewayError) || !provider.formatNativeError) throw error;
+          return provider.formatNativeError(error);
+        }
+      };
       on(`${prefix}${route.path}`, handle(prefix));
       const rootKey = `${route.method} ${route.path}`;
       if (!claimedAtRoot.has(rootKey)) {

@@ -169,6 +169,13 @@ export interface Provider {
   /** Lists the models the upstream offers, using `key` when the listing needs one. */
   listModels(key: PoolKey | undefined, options?: CallOptions): Promise<ModelInfo[]>;
 
+  /**
+   * Optional: shape an error the gateway itself produces on this provider's native routes (no
+   * usable key, bad token, …) the way the provider's own clients expect. Without it, errors are
+   * OpenAI-style JSON. OpenAI-compatible routes always answer OpenAI-style errors.
+   */
+  formatNativeError?(error: { status: number; message: string; code: string; retryAfter?: number }): Response;
+
   /** Optional: transform a successful upstream response before it is returned. */
   transformResponse?(response: Response, request: ProviderRequest): Response | Promise<Response>;
 }
