@@ -54,7 +54,7 @@ function Cards({ stats }: { stats: Stats }) {
     [t("cardTotal"), formatNumber(stats.total, 0)],
     [t("cardValid"), formatNumber(by("active"), 0)],
     [t("cardInvalidExhausted"), `${formatNumber(by("invalid"), 0)} / ${formatNumber(by("exhausted"), 0)}`],
-    [t("cardError"), formatNumber(by("cooling") + by("error"), 0)],
+    [t("cardError"), formatNumber(by("cooling") + (stats.checkErrors ?? 0), 0)],
     [t("cardDisabled"), formatNumber(by("disabled"), 0)],
     [t("cardTotalBalance"), formatNumber(stats.balance.sum)],
     [t("cardAvgBalance"), formatNumber(stats.balance.avg)],

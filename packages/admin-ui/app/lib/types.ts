@@ -66,6 +66,8 @@ export interface CheckResult {
 export interface Stats {
   total: number;
   byStatus: Record<string, number>;
+  /** Keys whose last check could not complete. */
+  checkErrors?: number;
   byProvider: Record<string, number>;
   balance: { sum: number; avg: number; median: number; minValid: number; max: number };
   buckets: { label: string; min: number; max: number | null; count: number }[];

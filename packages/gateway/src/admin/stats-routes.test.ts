@@ -10,6 +10,8 @@ describe("stats API", () => {
     rig.gateway.pool.patch(ids[0]!, { balance: 14 });
     rig.gateway.pool.patch(ids[1]!, { balance: 2000 });
     rig.gateway.pool.patch(ids[2]!, { status: "invalid" });
+    // A check that could not complete (network error) marks the key as a check error, nothing more.
+    rig.gateway.pool.reportCheck(ids[1]!, { status: "error", message: "network: ECONNRESET" });
     const now = Date.now();
     await rig.gateway.storage.history.append([
       { at: now - 20 * 86_400_000, kind: "balance", keyId: ids[0], data: { balance: 50 } },
@@ -32,8 +34,10 @@ describe("stats API", () => {
       buckets: { label: string; count: number }[];
       recent: unknown[];
       requests: Record<string, number>;
+      checkErrors: number;
     };
     expect(stats.total).toBe(3);
+    expect(stats.checkErrors).toBe(1);
     expect(stats.byStatus).toMatchObject({ active: 2, invalid: 1 });
     expect(stats.byProvider).toEqual({ openai: 3 });
     expect(stats.byProviderStatus.openai).toMatchObject({ active: 2, invalid: 1, cooling: 0 });

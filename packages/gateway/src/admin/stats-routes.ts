@@ -54,6 +54,8 @@ export function statsRoutes(deps: StatsRoutesDeps) {
     return c.json({
       total: records.length,
       byStatus: deps.pool.countByStatus(),
+      // Keys whose last check could not complete (network, 5xx): the seed tools' "error" keys.
+      checkErrors: records.filter((r) => r.lastCheck === "error").length,
       byProvider,
       byProviderStatus,
       balance: balanceSummary(records),

@@ -126,7 +126,7 @@ export function onSuccess(record: KeyRecord, now: number): KeyPatch | undefined 
 
 /** The patch a key check applies. An `error` result never touches the balance. */
 export function onCheck(record: KeyRecord, result: KeyCheckResult, now: number, policy: HealthPolicy): KeyPatch {
-  const base: KeyPatch = { lastCheckedAt: now, updatedAt: now };
+  const base: KeyPatch = { lastCheckedAt: now, lastCheck: result.status, updatedAt: now };
   if (record.status === "disabled") {
     if (result.status === "valid" || result.status === "exhausted") {
       return { ...base, balance: result.balance, balanceDetail: result.balanceDetail };

@@ -39,6 +39,8 @@ export interface KeyRecord {
   addedAt: number;
   updatedAt: number;
   lastCheckedAt?: number;
+  /** What the last check found; `error` means it could not complete (network, 5xx). */
+  lastCheck?: "valid" | "exhausted" | "invalid" | "error";
   /** When the re-check schedule should look at this key next. */
   nextCheckAt?: number;
   lastUsedAt?: number;
