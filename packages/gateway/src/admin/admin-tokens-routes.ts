@@ -1,6 +1,6 @@
 /** Admin tokens for scripts: create (secret shown once), list (masked), revoke. */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { errors } from "../spec/errors.js";
 import type { Storage } from "../spec/storage.js";
 import { randomSecret, sha256Hex } from "../util/crypto.js";
@@ -8,7 +8,7 @@ import { maskSecret } from "../util/mask.js";
 import { ADMIN_TOKENS, type AdminTokenRecord } from "./admin-auth.js";
 import { readJson } from "./validate.js";
 
-const createBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
+const createBody = z.strictObject({ name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)) });
 
 export function adminTokensRoutes(deps: { storage: Storage; now: () => number }) {
   const app = new Hono();

@@ -1,6 +1,6 @@
 /** Sign-in for the admin UI: login, logout, session, password change. See ADMIN-API.md. */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { errors } from "../spec/errors.js";
 import type { Storage } from "../spec/storage.js";
 import { hashPassword } from "../util/crypto.js";
@@ -21,10 +21,10 @@ export interface AuthRoutesDeps {
   passwordIterations: number;
 }
 
-const loginBody = z.strictObject({ password: z.string().min(1).max(1024) });
+const loginBody = z.strictObject({ password: z.string().check(z.minLength(1), z.maxLength(1024)) });
 const passwordBody = z.strictObject({
-  current: z.string().min(1).max(1024),
-  next: z.string().min(12, "must be at least 12 characters").max(1024),
+  current: z.string().check(z.minLength(1), z.maxLength(1024)),
+  next: z.string().check(z.minLength(12, "must be at least 12 characters"), z.maxLength(1024)),
 });
 
 /** Routes that work without a session: login and logout. */

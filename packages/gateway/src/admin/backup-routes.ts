@@ -5,7 +5,7 @@
  * settings of the same name.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { KeyPool } from "../pool/key-pool.js";
 import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import { errors } from "../spec/errors.js";
@@ -14,10 +14,10 @@ import { KEY_STATUSES } from "./key-filter.js";
 import type { SessionSigner } from "./session.js";
 
 const keyRecord = z.looseObject({
-  id: z.string().min(1),
-  provider: z.string().min(1),
-  secret: z.string().min(1),
-  hash: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  provider: z.string().check(z.minLength(1)),
+  secret: z.string().check(z.minLength(1)),
+  hash: z.string().check(z.minLength(1)),
   tags: z.array(z.string()),
   weight: z.number(),
   status: z.enum(KEY_STATUSES),
@@ -27,18 +27,18 @@ const keyRecord = z.looseObject({
   updatedAt: z.number(),
 });
 const tokenRecord = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   name: z.string(),
-  hash: z.string().min(1),
+  hash: z.string().check(z.minLength(1)),
   hint: z.string(),
   createdAt: z.number(),
 });
 const backupLine = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("header"), format: z.literal("keyhive-backup"), version: z.literal(1) }).loose(),
+  z.looseObject({ type: z.literal("header"), format: z.literal("keyhive-backup"), version: z.literal(1) }),
   z.object({ type: z.literal("key"), record: keyRecord }),
   z.object({ type: z.literal("token"), record: tokenRecord }),
-  z.object({ type: z.literal("setting"), name: z.string().min(1), value: z.unknown() }),
-  z.object({ type: z.literal("history") }).loose(),
+  z.object({ type: z.literal("setting"), name: z.string().check(z.minLength(1)), value: z.unknown() }),
+  z.looseObject({ type: z.literal("history") }),
 ]);
 
 export interface BackupRoutesDeps {

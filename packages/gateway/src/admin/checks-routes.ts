@@ -1,43 +1,48 @@
 /** Batch checks: start, watch (JSON or SSE), stop, and step (Workers). See ADMIN-API.md. */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { KeyPool } from "../pool/key-pool.js";
 import { errors } from "../spec/errors.js";
 import type { CheckEvent, CheckJob, CheckJobs } from "./check-jobs.js";
 import { keyFilterSchema, matchesFilter } from "./key-filter.js";
 import { readJson } from "./validate.js";
 
+const int = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
+
 export const checkSettingsSchema = z.strictObject({
-  concurrency: z.number().int().min(1).max(50).default(10),
-  interval: z
-    .discriminatedUnion("mode", [
-      z.strictObject({ mode: z.literal("fixed"), ms: z.number().int().min(0).max(60_000) }),
+  concurrency: z._default(int(1, 50), 10),
+  interval: z._default(
+    z.discriminatedUnion("mode", [
+      z.strictObject({ mode: z.literal("fixed"), ms: int(0, 60_000) }),
       z
         .strictObject({
           mode: z.literal("random"),
-          minMs: z.number().int().min(0).max(60_000),
-          maxMs: z.number().int().min(0).max(60_000),
+          minMs: int(0, 60_000),
+          maxMs: int(0, 60_000),
         })
-        .refine((v) => v.maxMs >= v.minMs, { message: "maxMs must be ≥ minMs", path: ["maxMs"] }),
-    ])
-    .default({ mode: "random", minMs: 500, maxMs: 1500 }),
-  retries: z.number().int().min(0).max(5).default(1),
-  retryIntervalMs: z.number().int().min(0).max(60_000).default(2000),
+        .check(z.refine((v) => v.maxMs >= v.minMs, { message: "maxMs must be ≥ minMs", path: ["maxMs"] })),
+    ]),
+    { mode: "random", minMs: 500, maxMs: 1500 },
+  ),
+  retries: z._default(int(0, 5), 1),
+  retryIntervalMs: z._default(int(0, 60_000), 2000),
 });
 
-const startBody = checkSettingsSchema
-  .extend({
-    ids: z.array(z.string().min(1)).max(100_000).optional(),
-    filter: keyFilterSchema.optional(),
-    all: z.boolean().optional(),
+const startBody = z
+  .extend(checkSettingsSchema, {
+    ids: z.optional(z.array(z.string().check(z.minLength(1))).check(z.maxLength(100_000))),
+    filter: z.optional(keyFilterSchema),
+    all: z.optional(z.boolean()),
   })
-  .refine((b) => b.all === true || b.ids !== undefined || b.filter !== undefined, {
-    message: "say which keys to check: ids, a filter, or all: true",
-    path: ["ids"],
-  });
+  .check(
+    z.refine((b) => b.all === true || b.ids !== undefined || b.filter !== undefined, {
+      message: "say which keys to check: ids, a filter, or all: true",
+      path: ["ids"],
+    }),
+  );
 
-const stepBody = z.strictObject({ budget: z.number().int().min(1).max(40).default(40) });
+const stepBody = z.strictObject({ budget: z._default(int(1, 40), 40) });
 
 export interface ChecksRoutesDeps {
   pool: KeyPool;

@@ -3,7 +3,7 @@
  * or plain text. Secrets are masked unless `reveal=true`.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { KeyPool } from "../pool/key-pool.js";
 import type { KeyRecord } from "../spec/storage.js";
 import { maskSecret } from "../util/mask.js";
@@ -14,15 +14,14 @@ const SEPARATORS = { newline: "\n", comma: ",", space: " ", semicolon: ";", tab:
 
 const exportQuery = z
   .object({
-    format: z.enum(["keys", "key-balance", "csv", "json"]).default("keys"),
-    separator: z.enum(["newline", "comma", "space", "semicolon", "tab", "custom"]).default("newline"),
-    custom: z.string().min(1).max(10).optional(),
-    filter: z.enum(["all", "valid", "min-balance", "selected"]).default("all"),
-    minBalance: z.coerce.number().default(10),
-    ids: z
-      .string()
-      .optional()
-      .transform((v) =>
+    format: z._default(z.enum(["keys", "key-balance", "csv", "json"]), "keys"),
+    separator: z._default(z.enum(["newline", "comma", "space", "semicolon", "tab", "custom"]), "newline"),
+    custom: z.optional(z.string().check(z.minLength(1), z.maxLength(10))),
+    filter: z._default(z.enum(["all", "valid", "min-balance", "selected"]), "all"),
+    minBalance: z._default(z.coerce.number(), 10),
+    ids: z.pipe(
+      z.optional(z.string()),
+      z.transform((v) =>
         v
           ? v
               .split(",")
@@ -30,19 +29,22 @@ const exportQuery = z
               .filter(Boolean)
           : undefined,
       ),
-    provider: z.string().min(1).optional(),
-    tag: z.string().min(1).optional(),
+    ),
+    provider: z.optional(z.string().check(z.minLength(1))),
+    tag: z.optional(z.string().check(z.minLength(1))),
     reveal: queryBoolean,
     download: queryBoolean,
   })
-  .refine((q) => q.separator !== "custom" || q.custom !== undefined, {
-    message: "separator=custom needs `custom` (1–10 characters)",
-    path: ["custom"],
-  })
-  .refine((q) => q.filter !== "selected" || (q.ids?.length ?? 0) > 0, {
-    message: "filter=selected needs `ids`",
-    path: ["ids"],
-  });
+  .check(
+    z.refine((q) => q.separator !== "custom" || q.custom !== undefined, {
+      message: "separator=custom needs `custom` (1–10 characters)",
+      path: ["custom"],
+    }),
+    z.refine((q) => q.filter !== "selected" || (q.ids?.length ?? 0) > 0, {
+      message: "filter=selected needs `ids`",
+      path: ["ids"],
+    }),
+  );
 
 type ExportQuery = z.infer<typeof exportQuery>;
 

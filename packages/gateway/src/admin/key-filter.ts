@@ -2,19 +2,22 @@
  * Filtering, sorting and paging of keys over the pool's in-memory snapshot (which holds every
  * key), so listing never reads storage.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { KeyRecord, KeyStatus } from "../spec/storage.js";
 
 export const KEY_STATUSES = ["active", "cooling", "invalid", "exhausted", "disabled"] as const;
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+const search = () => z.string().check(z.minLength(1), z.maxLength(512));
+
 export const keyFilterSchema = z.strictObject({
-  provider: z.string().min(1).optional(),
-  status: z.array(z.enum(KEY_STATUSES)).min(1).optional(),
-  tag: z.string().min(1).optional(),
-  minBalance: z.number().optional(),
-  maxBalance: z.number().optional(),
+  provider: z.optional(nonEmpty()),
+  status: z.optional(z.array(z.enum(KEY_STATUSES)).check(z.minLength(1))),
+  tag: z.optional(nonEmpty()),
+  minBalance: z.optional(z.number()),
+  maxBalance: z.optional(z.number()),
   /** Substring of the id, the secret, a tag or the last error. */
-  q: z.string().min(1).max(512).optional(),
+  q: z.optional(search()),
 });
 
 export type KeyFilter = z.infer<typeof keyFilterSchema>;
@@ -53,14 +56,16 @@ export function sortKeys(records: KeyRecord[], field: SortField, order: "asc" | 
 
 /** Query-string form of a filter: `status=active,cooling`, numbers as text. */
 export const keyFilterQuery = z.object({
-  provider: z.string().min(1).optional(),
-  status: z
-    .string()
-    .optional()
-    .transform((v) => (v ? v.split(",").map((s) => s.trim()) : undefined))
-    .pipe(z.array(z.enum(KEY_STATUSES)).optional()),
-  tag: z.string().min(1).optional(),
-  minBalance: z.coerce.number().optional(),
-  maxBalance: z.coerce.number().optional(),
-  q: z.string().min(1).max(512).optional(),
+  provider: z.optional(nonEmpty()),
+  status: z.pipe(
+    z.pipe(
+      z.optional(z.string()),
+      z.transform((v) => (v ? v.split(",").map((s) => s.trim()) : undefined)),
+    ),
+    z.optional(z.array(z.enum(KEY_STATUSES))),
+  ),
+  tag: z.optional(nonEmpty()),
+  minBalance: z.optional(z.coerce.number()),
+  maxBalance: z.optional(z.coerce.number()),
+  q: z.optional(search()),
 });

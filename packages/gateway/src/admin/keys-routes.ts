@@ -3,7 +3,7 @@
  * patch, bulk enable/disable/delete. Every change is written to storage and applied to the pool.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { KeyPool } from "../pool/key-pool.js";
 import { newKeyRecord, splitKeys } from "../pool/new-key.js";
 import { errors } from "../spec/errors.js";
@@ -17,37 +17,41 @@ import { readJson, readQuery } from "./validate.js";
 
 export const MAX_KEYS_PER_CALL = 10_000;
 
-const tags = z.array(z.string().trim().min(1).max(64)).max(32);
-const baseURL = z.url({ protocol: /^https?$/ }).max(2048);
+const tags = z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))).check(z.maxLength(32));
+const baseURL = z.url({ protocol: /^https?$/ }).check(z.maxLength(2048));
+const weight = z.number().check(z.positive(), z.maximum(1000));
 
 const addKeysBody = z.strictObject({
-  provider: z.string().min(1),
-  keys: z.union([z.string().max(4 * 1024 * 1024), z.array(z.string().max(4096)).max(MAX_KEYS_PER_CALL)]),
-  baseURL: baseURL.optional(),
-  tags: tags.optional(),
-  weight: z.number().positive().max(1000).optional(),
-  check: z.union([z.boolean(), checkSettingsSchema.partial()]).optional(),
+  provider: z.string().check(z.minLength(1)),
+  keys: z.union([
+    z.string().check(z.maxLength(4 * 1024 * 1024)),
+    z.array(z.string().check(z.maxLength(4096))).check(z.maxLength(MAX_KEYS_PER_CALL)),
+  ]),
+  baseURL: z.optional(baseURL),
+  tags: z.optional(tags),
+  weight: z.optional(weight),
+  check: z.optional(z.union([z.boolean(), z.partial(checkSettingsSchema)])),
 });
 
-const listQuery = keyFilterQuery.extend({
-  sort: z.enum(SORT_FIELDS).default("addedAt"),
-  order: z.enum(["asc", "desc"]).default("desc"),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(1000).default(50),
+const listQuery = z.extend(keyFilterQuery, {
+  sort: z._default(z.enum(SORT_FIELDS), "addedAt"),
+  order: z._default(z.enum(["asc", "desc"]), "desc"),
+  page: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 1),
+  pageSize: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 50),
 });
 
 const patchBody = z
   .strictObject({
-    disabled: z.boolean().optional(),
-    weight: z.number().positive().max(1000).optional(),
-    tags: tags.optional(),
-    baseURL: baseURL.nullable().optional(),
+    disabled: z.optional(z.boolean()),
+    weight: z.optional(weight),
+    tags: z.optional(tags),
+    baseURL: z.optional(z.nullable(baseURL)),
   })
-  .refine((b) => Object.keys(b).length > 0, { message: "nothing to change" });
+  .check(z.refine((b) => Object.keys(b).length > 0, { message: "nothing to change" }));
 
 const selection = {
-  ids: z.array(z.string().min(1)).min(1).max(100_000).optional(),
-  filter: keyFilterSchema.optional(),
+  ids: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.maxLength(100_000))),
+  filter: z.optional(keyFilterSchema),
 };
 /** A selection must be explicit: ids, or a filter (`{}` = every key, on purpose). */
 const hasSelection = (b: { ids?: string[]; filter?: KeyFilter }) => b.ids !== undefined || b.filter !== undefined;
@@ -55,8 +59,8 @@ const selectionMessage = { message: "give ids or a filter (an empty filter selec
 
 const bulkBody = z
   .strictObject({ action: z.enum(["enable", "disable", "delete"]), ...selection })
-  .refine(hasSelection, selectionMessage);
-const deleteBody = z.strictObject(selection).refine(hasSelection, selectionMessage);
+  .check(z.refine(hasSelection, selectionMessage));
+const deleteBody = z.strictObject(selection).check(z.refine(hasSelection, selectionMessage));
 
 export interface KeysRoutesDeps {
   storage: Storage;

@@ -5,7 +5,7 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { KeyPool } from "../pool/key-pool.js";
 import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import { errors } from "../spec/errors.js";
@@ -37,10 +37,10 @@ export interface PublicRoutesDeps {
   guestSessionTtlMs: number;
 }
 
-const loginBody = z.strictObject({ password: z.string().min(1).max(1024) });
+const loginBody = z.strictObject({ password: z.string().check(z.minLength(1), z.maxLength(1024)) });
 const keysQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).optional(),
+  page: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 1),
+  pageSize: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500))),
 });
 
 export function publicRoutes(deps: PublicRoutesDeps) {

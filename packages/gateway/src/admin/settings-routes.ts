@@ -4,7 +4,7 @@
  * is stored as a PBKDF2 hash; changing it ends every guest session.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import type { GatewaySettings } from "../settings/settings-schema.js";
 import { settingName, settingsSchema } from "../settings/settings-schema.js";
@@ -15,14 +15,13 @@ import { hashPassword } from "../util/crypto.js";
 import type { SessionSigner } from "./session.js";
 import { readJson } from "./validate.js";
 
-const patchBody = settingsSchema
-  .omit({ guestPasswordHash: true })
-  .partial()
-  .extend({
-    /** Plaintext; null removes the guest password. */
-    guestPassword: z.string().min(8, "must be at least 8 characters").max(1024).nullable().optional(),
-  })
-  .strict();
+const patchBody = z.strictObject({
+  ...z.partial(z.omit(settingsSchema, { guestPasswordHash: true })).shape,
+  /** Plaintext; null removes the guest password. */
+  guestPassword: z.optional(
+    z.nullable(z.string().check(z.minLength(8, "must be at least 8 characters"), z.maxLength(1024))),
+  ),
+});
 
 export interface SettingsRoutesDeps {
   storage: Storage;

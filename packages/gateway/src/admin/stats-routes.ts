@@ -1,6 +1,6 @@
 /** Dashboard statistics over the pool snapshot, stored history and usage. See ADMIN-API.md. */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { KeyPool } from "../pool/key-pool.js";
 import type { UsageMeter } from "../pool/usage-meter.js";
 import type { Storage } from "../spec/storage.js";
@@ -72,7 +72,7 @@ export function statsRoutes(deps: StatsRoutesDeps) {
   });
 
   const trendQuery = z.object({
-    period: z.enum(["all", "7d", "30d"]).default("30d"),
+    period: z._default(z.enum(["all", "7d", "30d"]), "30d"),
     filterOutliers: queryBoolean,
   });
   app.get("/balance-trend", async (c) => {
@@ -88,7 +88,7 @@ export function statsRoutes(deps: StatsRoutesDeps) {
     });
   });
 
-  const requestsQuery = z.object({ period: z.enum(["24h", "7d", "30d"]).default("24h") });
+  const requestsQuery = z.object({ period: z._default(z.enum(["24h", "7d", "30d"]), "24h") });
   app.get("/requests", async (c) => {
     const { period } = readQuery(c, requestsQuery);
     const now = deps.now();
@@ -130,9 +130,9 @@ export function statsRoutes(deps: StatsRoutesDeps) {
   });
 
   const topQuery = z.object({
-    n: z.coerce.number().int().min(1).max(100).default(10),
+    n: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 10),
     filterOutliers: queryBoolean,
-    provider: z.string().min(1).optional(),
+    provider: z.optional(z.string().check(z.minLength(1))),
   });
   app.get("/top-keys", (c) => {
     const q = readQuery(c, topQuery);

@@ -3,7 +3,7 @@
  * After each change the gateway's shared-state sync runs, so the proxy enforces it at once.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { UsageMeter } from "../pool/usage-meter.js";
 import { errors } from "../spec/errors.js";
 import type { Storage, TokenRecord } from "../spec/storage.js";
@@ -11,18 +11,23 @@ import { randomSecret, sha256Hex } from "../util/crypto.js";
 import { maskSecret } from "../util/mask.js";
 import { readJson } from "./validate.js";
 
+/** Optional, and null clears the limit. */
+const clearable = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));
+const strings = (max: number, count: number) =>
+  z.array(z.string().check(z.minLength(1), z.maxLength(max))).check(z.maxLength(count));
 const limits = {
-  expiresAt: z.number().int().positive().nullable().optional(),
-  models: z.array(z.string().min(1).max(256)).max(1000).nullable().optional(),
-  providers: z.array(z.string().min(1).max(64)).max(100).nullable().optional(),
-  rpm: z.number().int().min(1).max(1_000_000).nullable().optional(),
-  dailyRequests: z.number().int().min(1).nullable().optional(),
-  dailyTokens: z.number().int().min(1).nullable().optional(),
+  expiresAt: clearable(z.number().check(z.int(), z.positive())),
+  models: clearable(strings(256, 1000)),
+  providers: clearable(strings(64, 100)),
+  rpm: clearable(z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000))),
+  dailyRequests: clearable(z.number().check(z.int(), z.minimum(1))),
+  dailyTokens: clearable(z.number().check(z.int(), z.minimum(1))),
 };
-const createBody = z.strictObject({ name: z.string().trim().min(1).max(100), ...limits });
+const name = () => z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+const createBody = z.strictObject({ name: name(), ...limits });
 const patchBody = z
-  .strictObject({ name: z.string().trim().min(1).max(100).optional(), ...limits })
-  .refine((b) => Object.keys(b).length > 0, { message: "nothing to change" });
+  .strictObject({ name: z.optional(name()), ...limits })
+  .check(z.refine((b) => Object.keys(b).length > 0, { message: "nothing to change" }));
 
 export interface TokensRoutesDeps {
   storage: Storage;

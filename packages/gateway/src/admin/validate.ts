@@ -3,11 +3,15 @@
  * field's path in `param` so a form can put the message next to the right input.
  */
 import type { Context } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import { errors, type GatewayError } from "../spec/errors.js";
 
+// zod/mini ships without messages; load the English ones (the classic API's defaults).
+z.config(en());
+
 /** Turns a zod error into a 400 naming the first failing field (`param` = its dotted path). */
-export function validationError(error: z.ZodError, where: "body" | "query" = "body"): GatewayError {
+export function validationError(error: z.core.$ZodError, where: "body" | "query" = "body"): GatewayError {
   const issue = error.issues[0];
   const path = issue?.path.map(String) ?? [];
   // An unknown field is reported on the object; name the field itself.
@@ -24,7 +28,7 @@ export interface ReadJsonOptions {
 }
 
 /** Reads and validates a JSON body. The body limit middleware has already bounded its size. */
-export async function readJson<S extends z.ZodType>(
+export async function readJson<S extends z.core.$ZodType>(
   c: Context,
   schema: S,
   options: ReadJsonOptions = {},
@@ -39,20 +43,20 @@ export async function readJson<S extends z.ZodType>(
       throw errors.invalidJson(error instanceof Error ? error.message : String(error));
     }
   }
-  const parsed = schema.safeParse(json);
+  const parsed = z.safeParse(schema, json);
   if (!parsed.success) throw validationError(parsed.error, "body");
   return parsed.data;
 }
 
 /** Validates the query string (single values; repeat-free). */
-export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
-  const parsed = schema.safeParse(c.req.query());
+export function readQuery<S extends z.core.$ZodType>(c: Context, schema: S): z.output<S> {
+  const parsed = z.safeParse(schema, c.req.query());
   if (!parsed.success) throw validationError(parsed.error, "query");
   return parsed.data;
 }
 
 /** A strict boolean query flag: only "true"/"false"/"1"/"0" (the string "false" is false). */
-export const queryBoolean = z
-  .enum(["true", "false", "1", "0"])
-  .optional()
-  .transform((v) => v === "true" || v === "1");
+export const queryBoolean = z.pipe(
+  z.optional(z.enum(["true", "false", "1", "0"])),
+  z.transform((v) => v === "true" || v === "1"),
+);

@@ -3,7 +3,13 @@
  * Reloaded when the storage revision changes; listeners push changes into the pool and proxy.
  */
 import type { Storage } from "../spec/storage.js";
-import { defaultSettings, type GatewaySettings, settingName, settingsSchema } from "./settings-schema.js";
+import {
+  defaultSettings,
+  type GatewaySettings,
+  settingName,
+  settingsPatchSchema,
+  settingsSchema,
+} from "./settings-schema.js";
 
 export class SettingsRuntime {
   private current: GatewaySettings;
@@ -41,7 +47,7 @@ export class SettingsRuntime {
 
   /** Validates and stores a partial update; returns the new effective settings. */
   async update(patch: Partial<GatewaySettings>): Promise<GatewaySettings> {
-    const parsed = settingsSchema.partial().parse(patch);
+    const parsed = settingsPatchSchema.parse(patch);
     for (const [field, value] of Object.entries(parsed)) await this.storage.settings.set(settingName(field), value);
     await this.reload();
     return this.current;

@@ -3,39 +3,51 @@
  * restart, shared by every instance through storage). Each field is stored as its own record,
  * so two admins editing different fields on different instances never overwrite each other.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
+
+// zod/mini ships without messages; load the English ones (the classic API's defaults).
+z.config(en());
+
+const int = (min: number, max?: number) =>
+  max === undefined
+    ? z.number().check(z.int(), z.minimum(min))
+    : z.number().check(z.int(), z.minimum(min), z.maximum(max));
 
 export const settingsSchema = z.object({
   /** Who sees the public key page: everyone, guests with the guest password, or nobody. */
   accessMode: z.enum(["open", "restricted", "private"]),
   /** PBKDF2 hash of the guest password (set through the admin API, never returned). */
-  guestPasswordHash: z.string().optional(),
+  guestPasswordHash: z.optional(z.string()),
   /** Rows per page on the public page. */
-  pageSize: z.number().int().min(5).max(500),
+  pageSize: int(5, 500),
   /** Free models per provider id; exhausted keys may serve them. Overrides the provider default. */
-  freeModels: z.record(z.string(), z.array(z.string().min(1)).max(1000)),
+  freeModels: z.record(z.string(), z.array(z.string().check(z.minLength(1))).check(z.maxLength(1000))),
   strategy: z.enum(["random", "round-robin", "weighted", "weighted-balance", "least-recently-used"]),
   /** Failover attempts after the first; 0 disables failover. */
-  retries: z.number().int().min(0).max(10),
+  retries: int(0, 10),
   /** Overall time budget (ms) to get response headers across attempts. */
-  deadlineMs: z.number().int().min(1000).max(600_000),
+  deadlineMs: int(1000, 600_000),
   /** When every key cools, wait for the soonest if it is at most this far away (ms). */
-  maxCooldownWaitMs: z.number().int().min(0).max(60_000),
-  cooldownBaseMs: z.number().int().min(100).max(3_600_000),
-  cooldownMaxMs: z.number().int().min(1000).max(86_400_000),
+  maxCooldownWaitMs: int(0, 60_000),
+  cooldownBaseMs: int(100, 3_600_000),
+  cooldownMaxMs: int(1000, 86_400_000),
   /** A balance at or below this marks a key exhausted. */
-  balanceThreshold: z.number().min(0),
+  balanceThreshold: z.number().check(z.minimum(0)),
   /** Re-check schedule (ms) per status. */
-  recheckInvalidMs: z.number().int().min(60_000),
-  recheckExhaustedMs: z.number().int().min(60_000),
-  recheckActiveMs: z.number().int().min(60_000),
+  recheckInvalidMs: int(60_000),
+  recheckExhaustedMs: int(60_000),
+  recheckActiveMs: int(60_000),
   /** Provider for bare `/v1/...` requests whose model no provider claims. */
-  defaultProvider: z.string().optional(),
+  defaultProvider: z.optional(z.string()),
   /** Forward a client's own upstream key (matching a provider's key format) without pooling. */
   clientKeyPassThrough: z.boolean(),
   /** Days of history kept. */
-  historyRetentionDays: z.number().int().min(1).max(3650),
+  historyRetentionDays: int(1, 3650),
 });
+
+/** Every setting optional: a partial update. */
+export const settingsPatchSchema = z.partial(settingsSchema);
 
 export type GatewaySettings = z.infer<typeof settingsSchema>;
 
