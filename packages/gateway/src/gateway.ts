@@ -195,6 +195,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return {
         retries: s.retries,
         deadlineMs: s.deadlineMs,
+        attemptTimeoutMs: s.attemptTimeoutMs,
         maxCooldownWaitMs: s.maxCooldownWaitMs,
         defaultProvider: s.defaultProvider,
         bodyLimit: options.bodyLimit ?? 25 * 1024 * 1024,

@@ -24,6 +24,7 @@ export { type ErrorType, errors, GatewayError, type GatewayErrorOptions } from "
 export * from "./spec/provider.js";
 export * from "./spec/storage.js";
 export { constantTimeEqual, hashPassword, randomSecret, sha256Hex, verifyPassword } from "./util/crypto.js";
+export { discardBody } from "./util/discard-body.js";
 export { CLIENT_CREDENTIAL_HEADERS, forwardableRequestHeaders, parseRetryAfter } from "./util/headers.js";
 export { maskSecret, redact } from "./util/mask.js";
 export { joinURL, stripQueryParams } from "./util/url.js";

@@ -1,5 +1,6 @@
 import {
   type CallOptions,
+  discardBody,
   forwardableRequestHeaders,
   joinURL,
   type KeyCheckResult,
@@ -103,7 +104,7 @@ export function createGemini(settings: GeminiProviderSettings = {}): Provider {
         return { status: "error", message: `network: ${error instanceof Error ? error.message : String(error)}` };
       }
       if (response.ok) {
-        await response.body?.cancel();
+        await discardBody(response);
         return { status: "valid" };
       }
       const body = await response.text().catch(() => "");

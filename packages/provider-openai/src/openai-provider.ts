@@ -1,5 +1,6 @@
 import {
   type CallOptions,
+  discardBody,
   forwardableRequestHeaders,
   joinURL,
   type KeyCheckResult,
@@ -85,7 +86,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): Provider {
         return { status: "error", message: `network: ${error instanceof Error ? error.message : String(error)}` };
       }
       if (response.ok) {
-        await response.body?.cancel();
+        await discardBody(response);
         return { status: "valid" };
       }
       const body = await response.text().catch(() => "");

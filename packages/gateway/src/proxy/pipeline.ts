@@ -13,11 +13,12 @@ import { errors, type GatewayError } from "../spec/errors.js";
 import type { ApiKind, FailureClass, Provider } from "../spec/provider.js";
 import { forwardableResponseHeaders } from "../util/headers.js";
 import { type ClientAuth, type ClientIdentity, extractClientCredential } from "./client-auth.js";
+import { blameNoKeyForAPage } from "./html-page.js";
 import { forwardClientKey } from "./pass-through.js";
 import { prepareRequest } from "./prepare-request.js";
 import { describeBody, readBody } from "./read-body.js";
 import { resolveProvider } from "./resolve-provider.js";
-import { guardStream } from "./stream-guard.js";
+import { guardStream, nativeStreamError } from "./stream-guard.js";
 import { checkTokenScope, type TokenLimits } from "./token-limits.js";
 import { finalError, upstreamError } from "./upstream-error.js";
 import { type StreamUsage, UsageEventFilter } from "./usage-event-filter.js";
@@ -31,6 +32,8 @@ export interface ProxyOptions {
   retries: number;
   /** Overall time budget (ms) to get response headers, across all attempts. @default 60000 */
   deadlineMs: number;
+  /** Time (ms) one attempt may wait for response headers before the next key is tried; 0: only the deadline. @default 0 */
+  attemptTimeoutMs?: number;
   /** Largest request body accepted, in bytes. @default 26214400 (25 MiB: audio uploads) */
   bodyLimit: number;
   /** When every key cools, wait for the soonest one if it is at most this far away (ms). @default 0 */
@@ -191,6 +194,11 @@ export function createProxy(deps: ProxyDeps) {
     // the gateway moves on while untried usable keys remain, bounded by the deadline.
     let retriesLeft = options.retries;
     const rateLimited = new Set<string>();
+    const failAttempt = (keyId: string, message: string, status = 502) => {
+      deps.pool.reportFailure(keyId, { kind: "upstream_error", message });
+      failures.push("upstream_error");
+      return errors.upstream(message, status);
+    };
     for (;;) {
       let selection = deps.pool.select(provider.id, { model, exclude: tried });
       if (!selection.ok && selection.reason === "cooling" && selection.retryAfterMs <= options.maxCooldownWaitMs) {
@@ -223,7 +231,28 @@ export function createProxy(deps: ProxyDeps) {
       const onClientAbort = () => controller.abort(request.signal.reason);
       if (request.signal.aborted) controller.abort(request.signal.reason);
       request.signal.addEventListener("abort", onClientAbort, { once: true });
-      const timer = setTimeout(() => controller.abort(new Error("deadline exceeded")), Math.max(0, deadline - now()));
+      // One timer bounds the wait for the first byte (headers, then the first body chunk or the
+      // whole small body): a stalled upstream is just another failed attempt.
+      const untilDeadline = Math.max(0, deadline - now());
+      const attemptMs = options.attemptTimeoutMs ? Math.min(options.attemptTimeoutMs, untilDeadline) : untilDeadline;
+      const timer = setTimeout(
+        () =>
+          controller.abort(
+            new Error(attemptMs < untilDeadline ? `no answer within ${attemptMs} ms` : "deadline exceeded"),
+          ),
+        attemptMs,
+      );
+      const settle = () => {
+        clearTimeout(timer);
+        request.signal.removeEventListener("abort", onClientAbort);
+      };
+      const failed = (what: string, error: unknown): "retry" | "stop" => {
+        settle();
+        if (request.signal.aborted) throw errors.upstream("Client closed the request.", 499);
+        const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+        lastError = failAttempt(key.id, message, now() >= deadline ? 504 : 502);
+        return now() >= deadline || retriesLeft-- <= 0 ? "stop" : "retry";
+      };
 
       let response: Response;
       try {
@@ -234,21 +263,11 @@ export function createProxy(deps: ProxyDeps) {
           signal: controller.signal,
         });
       } catch (error) {
-        clearTimeout(timer);
-        request.signal.removeEventListener("abort", onClientAbort);
-        if (request.signal.aborted) throw errors.upstream("Client closed the request.", 499);
-        const message = `Upstream request failed: ${error instanceof Error ? error.message : String(error)}`;
-        deps.pool.reportFailure(key.id, { kind: "upstream_error", message });
-        failures.push("upstream_error");
-        lastError = errors.upstream(message, now() >= deadline ? 504 : 502);
-        if (now() >= deadline || retriesLeft-- <= 0) break;
+        if (failed("Upstream request failed", error) === "stop") break;
         continue;
       }
-      clearTimeout(timer);
 
       if (response.ok) {
-        deps.pool.reportSuccess(key.id);
-        const done = () => request.signal.removeEventListener("abort", onClientAbort);
         const final = provider.transformResponse
           ? await provider.transformResponse(response, providerRequest)
           : response;
@@ -263,21 +282,24 @@ export function createProxy(deps: ProxyDeps) {
           try {
             bytes = buffered ?? new Uint8Array(await final.arrayBuffer());
           } catch (error) {
-            done();
-            const message = `Upstream body failed: ${error instanceof Error ? error.message : String(error)}`;
-            deps.pool.reportFailure(key.id, { kind: "upstream_error", message });
-            failures.push("upstream_error");
-            lastError = errors.upstream(message);
+            if (failed("Upstream body failed", error) === "stop") break;
+            continue;
+          }
+          settle();
+          if (bytes.byteLength === 0 && final.status === 200) {
+            // No LLM operation answers 200 with nothing: a broken upstream; another key may do better.
+            lastError = failAttempt(key.id, "Upstream answered 200 with an empty body.");
             if (now() >= deadline || retriesLeft-- <= 0) break;
             continue;
           }
-          done();
+          deps.pool.reportSuccess(key.id);
           report(final.status, key.id, [bytes.subarray(Math.max(0, bytes.byteLength - 4096))]);
           return new Response(bytes as Uint8Array<ArrayBuffer>, { status: final.status, headers });
         }
         const chunks = responseChunks(final);
         if (!chunks) {
-          done();
+          settle();
+          deps.pool.reportSuccess(key.id);
           report(final.status, key.id);
           return new Response(null, { status: final.status, headers });
         }
@@ -288,22 +310,26 @@ export function createProxy(deps: ProxyDeps) {
         try {
           first = await source.next();
         } catch (error) {
-          done();
           await source.cancel(error);
-          const message = `Upstream stream failed before its first byte: ${error instanceof Error ? error.message : String(error)}`;
-          deps.pool.reportFailure(key.id, { kind: "upstream_error", message });
-          failures.push("upstream_error");
-          lastError = errors.upstream(message);
+          if (failed("Upstream stream failed before its first byte", error) === "stop") break;
+          continue;
+        }
+        clearTimeout(timer);
+        if (first.done && final.status === 200) {
+          settle();
+          lastError = failAttempt(key.id, "Upstream answered 200 with an empty body.");
           if (now() >= deadline || retriesLeft-- <= 0) break;
           continue;
         }
+        deps.pool.reportSuccess(key.id);
         const usageFilter = addUsage && sse ? new UsageEventFilter() : undefined;
         const guarded = guardStream(first.done ? emptySource : source, {
           first: first.done ? undefined : first.value,
           sse,
           usageFilter,
+          errorEvent: target.api === "native" ? nativeStreamError(provider) : undefined,
           onEnd: ({ ok, tail }) => {
-            done();
+            settle();
             report(ok ? final.status : 502, key.id, ok ? tail : undefined, usageFilter?.usage);
           },
           onCancel: () => controller.abort(new Error("client disconnected")),
@@ -311,9 +337,19 @@ export function createProxy(deps: ProxyDeps) {
         return new StreamResponse(guarded, { status: final.status, headers });
       }
 
-      request.signal.removeEventListener("abort", onClientAbort);
-      const text = await response.text().catch(() => "");
-      const cls = provider.classifyFailure({ status: response.status, headers: response.headers, body: text, model });
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        if (failed(`Upstream answered ${response.status}, then its body failed`, error) === "stop") break;
+        continue;
+      }
+      settle();
+      const cls = blameNoKeyForAPage(
+        provider.classifyFailure({ status: response.status, headers: response.headers, body: text, model }),
+        response,
+        text,
+      );
       failures.push(cls.kind);
       if (!RETRYABLE.has(cls.kind)) {
         // The client's own mistake: the upstream's answer is the most precise error there is.

@@ -1,10 +1,13 @@
 import { type ChunkSource, chunkSourceOf } from "../runtime/chunk-source.js";
+import type { Provider } from "../spec/provider.js";
+import { SseBoundary } from "./sse-boundary.js";
 import type { UsageEventFilter } from "./usage-event-filter.js";
 
 /**
  * Passes an upstream body to the client chunk by chunk — never buffering it — and turns a
- * stream that breaks mid-answer into an explicit OpenAI-style error event instead of a
- * clean-looking truncation. Cancelling (client gone) cancels the upstream read.
+ * stream that breaks mid-answer into an explicit error event in the client's API shape instead
+ * of a clean-looking truncation. SSE is forwarded event-aligned (see sse-boundary.ts), so the
+ * client never holds half an event. Cancelling (client gone) cancels the upstream read.
  */
 
 export interface StreamGuardOptions {
@@ -18,10 +21,27 @@ export interface StreamGuardOptions {
   usageFilter?: UsageEventFilter;
   /** A first chunk already read (the pipeline reads one before answering, to fail over on an empty stream). */
   first?: Uint8Array;
+  /** The SSE event that tells the client the stream broke, in its own API's shape. @default OpenAI's error shape */
+  errorEvent?: (message: string) => string | Promise<string>;
 }
 
 const encoder = new TextEncoder();
 const TAIL_CHUNKS = 3;
+
+function openAIStreamError(message: string): string {
+  const event = { error: { message, type: "upstream_error", code: "stream_interrupted", param: null } };
+  return `data: ${JSON.stringify(event)}\n\n`;
+}
+
+/** The error event of a provider's native stream, from its native error shape (Gemini: Google's). */
+export function nativeStreamError(provider: Provider): ((message: string) => Promise<string>) | undefined {
+  const format = provider.formatNativeError;
+  if (!format) return undefined;
+  return async (message) => {
+    const body = await format({ status: 502, message, code: "stream_interrupted" }).text();
+    return `data: ${body.replace(/\s*\n\s*/g, " ")}\n\n`;
+  };
+}
 
 /** `body` is a web stream, or a chunk source a runtime's fetch attached (see chunk-source.ts). */
 export function guardStream(
@@ -29,6 +49,7 @@ export function guardStream(
   options: StreamGuardOptions,
 ): ReadableStream<Uint8Array> {
   const reader = body instanceof ReadableStream ? chunkSourceOf(body) : body;
+  const boundary = options.sse ? new SseBoundary() : undefined;
   const tail: Uint8Array[] = [];
   let ended = false;
   const end = (ok: boolean, error?: unknown) => {
@@ -36,14 +57,18 @@ export function guardStream(
     ended = true;
     options.onEnd?.({ ok, error, tail });
   };
+  const emit = (controller: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array | undefined): boolean => {
+    if (!bytes) return false;
+    const out = options.usageFilter ? options.usageFilter.push(bytes) : bytes;
+    if (out) controller.enqueue(out);
+    return out !== undefined;
+  };
   const accept = (controller: ReadableStreamDefaultController<Uint8Array>, value: Uint8Array): boolean => {
     if (options.onEnd) {
       tail.push(value);
       if (tail.length > TAIL_CHUNKS) tail.shift();
     }
-    const out = options.usageFilter ? options.usageFilter.push(value) : value;
-    if (out) controller.enqueue(out);
-    return out !== undefined;
+    return emit(controller, boundary ? boundary.push(value) : value);
   };
   return new ReadableStream<Uint8Array>({
     start(controller) {
@@ -55,25 +80,34 @@ export function guardStream(
         for (;;) {
           const { done, value } = await reader.next();
           if (done) {
+            emit(controller, boundary?.flush());
             const rest = options.usageFilter?.end();
             if (rest) controller.enqueue(rest);
             end(true);
             controller.close();
             return;
           }
-          // Keep reading while a filter holds everything back: pull must make progress.
+          // Keep reading while nothing can go out yet (a held partial event, a filtered one):
+          // pull must make progress.
           if (accept(controller, value)) return;
         }
       } catch (error) {
         end(false, error);
-        if (options.sse) {
-          const message = `Upstream stream interrupted: ${error instanceof Error ? error.message : String(error)}`;
-          const event = { error: { message, type: "upstream_error", code: "stream_interrupted", param: null } };
-          controller.enqueue(encoder.encode(`data: ${JSON.stringify(event)}\n\n`));
-          controller.close();
-        } else {
+        if (!options.sse) {
+          // No in-band way to say it in a non-SSE body: the client sees the connection fail.
           controller.error(error);
+          return;
         }
+        boundary?.discard();
+        const message = `Upstream stream interrupted: ${error instanceof Error ? error.message : String(error)}`;
+        let event: string;
+        try {
+          event = await (options.errorEvent ?? openAIStreamError)(message);
+        } catch {
+          event = openAIStreamError(message);
+        }
+        controller.enqueue(encoder.encode(event));
+        controller.close();
       }
     },
     cancel(reason) {

@@ -28,6 +28,11 @@ export const settingsSchema = z.object({
   retries: int(0, 10),
   /** Overall time budget (ms) to get response headers across attempts. */
   deadlineMs: int(1000, 600_000),
+  /**
+   * Time (ms) one attempt may wait for response headers before the next key is tried, so one
+   * stalled upstream cannot spend the whole deadline; 0 leaves only the deadline.
+   */
+  attemptTimeoutMs: int(0, 600_000),
   /** When every key cools, wait for the soonest if it is at most this far away (ms). */
   maxCooldownWaitMs: int(0, 60_000),
   cooldownBaseMs: int(100, 3_600_000),
@@ -58,6 +63,7 @@ export const defaultSettings: GatewaySettings = {
   strategy: "random",
   retries: 3,
   deadlineMs: 60_000,
+  attemptTimeoutMs: 0,
   maxCooldownWaitMs: 0,
   cooldownBaseMs: 1_000,
   cooldownMaxMs: 300_000,
