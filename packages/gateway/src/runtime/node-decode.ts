@@ -7,7 +7,6 @@ import { pipeline, type Readable, Transform as StreamTransform, type Transform }
 import { promisify } from "node:util";
 import {
   brotliDecompress,
-  constants,
   createBrotliDecompress,
   createInflate,
   createInflateRaw,
@@ -19,23 +18,22 @@ import {
 
 const DECODABLE = new Set(["gzip", "x-gzip", "deflate", "br"]);
 
-// Real upstreams end streams without flushing the final deflate block: like browsers, accept it.
-const lenient = { finishFlush: constants.Z_SYNC_FLUSH };
-const brotliLenient = { finishFlush: constants.BROTLI_OPERATION_FLUSH };
-
 /** Whether every coding in a `content-encoding` value (e.g. `gzip` or `deflate, gzip`) can be undone. */
 export function isDecodable(encoding: string): boolean {
   return codings(encoding).every((coding) => DECODABLE.has(coding));
 }
 
+// Strict (zlib's default end-of-input check): a compressed body that stops before its end is a
+// broken answer — it fails over, or ends the stream with an error event — never a silently
+// shortened one.
+
 /** Decodes a whole body. `deflate` is zlib-wrapped by the standard, raw in some servers: both are read. */
 export async function decodeBytes(bytes: Uint8Array, encoding: string): Promise<Uint8Array> {
   let out: Uint8Array = bytes;
   for (const coding of codings(encoding).reverse()) {
-    if (coding === "br") out = await promisify(brotliDecompress)(out, brotliLenient);
-    else if (coding === "deflate")
-      out = await (isZlibWrapped(out) ? promisify(inflate) : promisify(inflateRaw))(out, lenient);
-    else out = await promisify(unzip)(out, lenient);
+    if (coding === "br") out = await promisify(brotliDecompress)(out);
+    else if (coding === "deflate") out = await (isZlibWrapped(out) ? promisify(inflate) : promisify(inflateRaw))(out);
+    else out = await promisify(unzip)(out);
   }
   return out;
 }
@@ -45,11 +43,7 @@ export function decodeBody(source: Readable, encoding: string): Readable {
   const decoders: Transform[] = codings(encoding)
     .reverse()
     .map((coding) =>
-      coding === "br"
-        ? createBrotliDecompress(brotliLenient)
-        : coding === "deflate"
-          ? deflateDecoder()
-          : createUnzip(lenient),
+      coding === "br" ? createBrotliDecompress() : coding === "deflate" ? deflateDecoder() : createUnzip(),
     );
   // `pipeline` wires errors both ways: a reset upstream fails the reader, a destroyed reader
   // (client gone) releases the upstream. The callback marks every error as handled.
@@ -75,7 +69,7 @@ function deflateDecoder(): Transform {
   let inner: Transform | undefined;
   let head = Buffer.alloc(0);
   const start = (outer: Transform, bytes: Buffer) => {
-    inner = isZlibWrapped(bytes) ? createInflate(lenient) : createInflateRaw(lenient);
+    inner = isZlibWrapped(bytes) ? createInflate() : createInflateRaw();
     inner.on("data", (chunk: Buffer) => outer.push(chunk));
     inner.on("error", (error) => outer.destroy(error));
     inner.write(bytes);
