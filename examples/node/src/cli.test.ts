@@ -40,15 +40,17 @@ describe("keyhive CLI", () => {
     const run = keyhive(["--help"]);
     expect((await run.settled).code).toBe(0);
     const { stdout } = run.output();
-    for (const flag of ["--port", "--host", "--data-dir", "--storage", "--admin-password", "--client-tokens"])
-      expect(stdout).toContain(flag);
+    const flags = ["--port", "--host", "--data-dir", "--storage", "--admin-password", "--client-tokens", "--drain-ms"];
+    for (const flag of flags) expect(stdout).toContain(flag);
     expect(stdout).toContain("[KEYHIVE_STORAGE]");
+    expect(stdout).toContain("[KEYHIVE_DRAIN_MS]");
   });
 
   it.each([
     [["--bogus"], "Unknown option '--bogus'"],
     [["--port"], "--port"],
     [["--port", "http"], "PORT must be an integer"],
+    [["--drain-ms", "soon"], "KEYHIVE_DRAIN_MS must be an integer"],
     [["serve"], "serve"],
     [["--storage", "mysql://x", "--port", "0"], "Unknown storage 'mysql://x'"],
   ])("rejects %j with a clear message and exit status 2", async (args, message) => {

@@ -13,6 +13,7 @@ const FLAGS = {
   storage: { env: "KEYHIVE_STORAGE", help: "storage URI: fs:<dir> | redis://host:port/db | memory:" },
   "admin-password": { env: "KEYHIVE_ADMIN_PASSWORD", help: "admin password (generated at first start)" },
   "client-tokens": { env: "KEYHIVE_CLIENT_TOKENS", help: "comma-separated client tokens" },
+  "drain-ms": { env: "KEYHIVE_DRAIN_MS", help: "on SIGTERM/SIGINT, how long requests may finish (default 10000)" },
 } as const;
 
 export const USAGE = `Usage: keyhive [options]

@@ -13,6 +13,8 @@ export interface NodeConfig {
   refreshIntervalMs?: number;
   /** How often due keys are re-checked (ms); 0 turns the timer off. @default 60000 */
   recheckIntervalMs?: number;
+  /** How long in-flight requests and streams may finish after SIGTERM/SIGINT (ms). @default 10000 */
+  drainMs?: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
@@ -36,6 +38,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     },
     refreshIntervalMs: integer("KEYHIVE_REFRESH_INTERVAL_MS", env.KEYHIVE_REFRESH_INTERVAL_MS, 5000),
     recheckIntervalMs: integer("KEYHIVE_RECHECK_INTERVAL_MS", env.KEYHIVE_RECHECK_INTERVAL_MS, 60_000),
+    drainMs: integer("KEYHIVE_DRAIN_MS", env.KEYHIVE_DRAIN_MS, 10_000),
   };
 }
 

@@ -1,4 +1,7 @@
-/** Starts the gateway, prints where it listens and first-start secrets, and stops on signals. */
+/**
+ * Starts the gateway, prints where it listens and first-start secrets, and on SIGTERM or SIGINT
+ * closes it gracefully (see `RunningGateway.close`) and exits 0; a second signal exits 1 at once.
+ */
 import type { NodeConfig } from "./config.js";
 import { startNodeGateway } from "./server.js";
 
@@ -23,10 +26,22 @@ Chat:
     -H 'content-type: application/json' -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}]}'
 `);
 
-  const shutdown = async () => {
-    await running.close();
-    process.exit(0);
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    // A second signal means "now": skip the rest of the drain and the flush.
+    if (stopping) {
+      console.log(`${signal} again: exiting without waiting (status 1)`);
+      process.exit(1);
+    }
+    stopping = true;
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
   };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
 }

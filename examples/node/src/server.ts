@@ -3,6 +3,7 @@
  * (filesystem by default) and `@hono/node-server`. `startNodeGateway()` is what `npm start` and
  * the `keyhive` CLI run, and what tests start.
  */
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { adminUI } from "@keyhive/admin-ui";
@@ -12,6 +13,7 @@ import { createGemini } from "@keyhive/provider-gemini";
 import { createOpenAI } from "@keyhive/provider-openai";
 import { createSiliconFlow } from "@keyhive/provider-siliconflow";
 import { type NodeConfig, readConfig } from "./config.js";
+import { drainServer } from "./graceful-shutdown.js";
 import { openStorage } from "./storage.js";
 
 export interface RunningGateway {
@@ -20,7 +22,12 @@ export interface RunningGateway {
   /** Where the data lives (the storage URI, password masked). */
   storage: string;
   secrets: BootstrapResult;
-  close(): Promise<void>;
+  /**
+   * Stops gracefully: no new connections, in-flight requests and streams get `drainMs` to end
+   * (then their connections are cut), queued state is written and storage closed. `drainMs`
+   * defaults to the config's (`KEYHIVE_DRAIN_MS`, 10000). A second call returns the first's promise.
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
 export async function startNodeGateway(config: NodeConfig = readConfig()): Promise<RunningGateway> {
@@ -47,19 +54,24 @@ export async function startNodeGateway(config: NodeConfig = readConfig()): Promi
   const recheckMs = config.recheckIntervalMs ?? 60_000;
   const timer =
     recheckMs > 0 ? setInterval(() => gateway.recheck().catch(console.error), recheckMs).unref() : undefined;
-  const server = serve({ fetch: gateway.app.fetch, port: config.port, hostname: config.host });
+  // No custom createServer is given, so this is a plain node:http server.
+  const server = serve({ fetch: gateway.app.fetch, port: config.port, hostname: config.host }) as Server;
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   return {
     gateway,
     url: `http://${config.host}:${port}`,
     storage: storageURI.replace(/\/\/[^@/]*@/, "//***@"),
     secrets,
-    close: async () => {
-      clearInterval(timer);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await gateway.flush();
-      await storage.close?.();
+    close: (drainMs = config.drainMs) => {
+      closing ??= (async () => {
+        clearInterval(timer);
+        await drainServer(server, { drainMs });
+        await gateway.flush();
+        await storage.close?.();
+      })();
+      return closing;
     },
   };
 }
