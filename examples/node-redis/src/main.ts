@@ -2,6 +2,7 @@
  * Keyhive on Node with Redis storage: run as many instances as you like on one Redis; they share
  * keys, tokens and settings, and each sees the others' changes within the refresh interval.
  */
+import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { adminUI } from "@keyhive/admin-ui";
 import { createGateway } from "@keyhive/gateway";
@@ -12,6 +13,12 @@ import { createSiliconFlow } from "@keyhive/provider-siliconflow";
 import { createRedisStorage } from "@keyhive/storage/redis";
 
 const env = process.env;
+// How long in-flight requests and streams may finish after SIGTERM/SIGINT (ms).
+const drainMs = Number(env.KEYHIVE_DRAIN_MS || 10_000);
+if (!Number.isInteger(drainMs) || drainMs < 0) {
+  console.error(`KEYHIVE_DRAIN_MS must be an integer of 0 or more, got '${env.KEYHIVE_DRAIN_MS}'.`);
+  process.exit(2);
+}
 const fetch = createNodeFetch();
 const storage = await createRedisStorage({ url: env.REDIS_URL ?? "redis://127.0.0.1:6379/0" });
 const gateway = createGateway({
@@ -33,17 +40,48 @@ await gateway.ready();
 setInterval(() => gateway.recheck().catch(console.error), 60_000).unref();
 
 const host = env.HOST ?? "127.0.0.1";
+// No custom createServer is given, so this is a plain node:http server.
 const server = serve({ fetch: gateway.app.fetch, port: Number(env.PORT ?? 8787), hostname: host }, (info) =>
   console.log(`Keyhive gateway listening on http://${host}:${info.port} (Redis storage)`),
-);
-const shutdown = () =>
-  server.close(async () => {
-    await gateway.flush();
-    await storage.close?.();
-    process.exit(0);
-  });
-process.once("SIGINT", shutdown);
-process.once("SIGTERM", shutdown);
+) as Server;
+
+// Graceful shutdown, as in examples/node/src/graceful-shutdown.ts: stop accepting, close sockets
+// as their requests end, cut what is left after KEYHIVE_DRAIN_MS, flush, exit 0.
+let stopping = false;
+const shutdown = async (signal: NodeJS.Signals) => {
+  if (stopping) {
+    console.log(`${signal} again: exiting without waiting (status 1)`);
+    process.exit(1);
+  }
+  stopping = true;
+  const started = Date.now();
+  server.prependListener("request", (_req, res) => res.setHeader("connection", "close"));
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  console.log(`Shutting down: draining for up to ${drainMs} ms`);
+  const idle = setInterval(() => server.closeIdleConnections(), 100);
+  let cut = 0;
+  const overtime = setTimeout(
+    () =>
+      server.getConnections((_error, count) => {
+        cut = count;
+        server.closeAllConnections();
+      }),
+    drainMs,
+  );
+  await closed;
+  clearInterval(idle);
+  clearTimeout(overtime);
+  const ms = Date.now() - started;
+  console.log(
+    cut > 0 ? `Drain time over after ${ms} ms: cut ${cut} connection(s)` : `Drained in ${ms} ms, no connection cut`,
+  );
+  await gateway.flush();
+  await storage.close?.();
+  process.exit(0);
+};
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);
 
 function required(name: string): string {
   const value = env[name];
