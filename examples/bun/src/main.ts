@@ -15,10 +15,22 @@ declare const Bun: {
     hostname: string;
     idleTimeout?: number;
     fetch: (r: Request) => Response | Promise<Response>;
-  }): { port: number };
+  }): {
+    port: number;
+    /** Requests in flight. */
+    pendingRequests: number;
+    /** Stops listening; `true` also cuts active connections. Resolves when none is left. */
+    stop(closeActiveConnections?: boolean): Promise<void>;
+  };
 };
 
 const env = process.env;
+// How long in-flight requests and streams may finish after SIGTERM/SIGINT (ms).
+const drainMs = Number(env.KEYHIVE_DRAIN_MS || 10_000);
+if (!Number.isInteger(drainMs) || drainMs < 0) {
+  console.error(`KEYHIVE_DRAIN_MS must be an integer of 0 or more, got '${env.KEYHIVE_DRAIN_MS}'.`);
+  process.exit(2);
+}
 const gateway = createGateway({
   providers: [
     createOpenAI({ baseURL: env.OPENAI_BASE_URL || undefined }),
@@ -32,7 +44,7 @@ const gateway = createGateway({
   ui: adminUI(),
 });
 const secrets = await gateway.ready();
-setInterval(() => gateway.recheck().catch(console.error), 60_000).unref();
+const recheck = setInterval(() => gateway.recheck().catch(console.error), 60_000).unref();
 
 const hostname = env.HOST || "127.0.0.1";
 // idleTimeout 0: long model answers may stream slowly; Bun's default would cut them at 10 s.
@@ -40,3 +52,33 @@ const server = Bun.serve({ port: Number(env.PORT ?? 8787), hostname, idleTimeout
 console.log(`Keyhive gateway (Bun) listening on http://${hostname}:${server.port}; admin UI at /admin`);
 if (secrets.adminPassword) console.log(`  admin password: ${secrets.adminPassword}  (shown once)`);
 if (secrets.clientToken) console.log(`  client token:   ${secrets.clientToken}  (shown once)`);
+
+// Graceful shutdown: stop(false) stops listening, closes idle keep-alive connections and resolves
+// once the active ones are done; after KEYHIVE_DRAIN_MS, stop(true) cuts what is left.
+let stopping = false;
+const shutdown = async (signal: NodeJS.Signals) => {
+  if (stopping) {
+    console.log(`${signal} again: exiting without waiting (status 1)`);
+    process.exit(1);
+  }
+  stopping = true;
+  clearInterval(recheck);
+  const started = Date.now();
+  console.log(`Shutting down: ${server.pendingRequests} request(s) in flight, draining for up to ${drainMs} ms`);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const overtime = new Promise<"overtime">((resolve) => {
+    timer = setTimeout(() => resolve("overtime"), drainMs);
+  });
+  const outcome = await Promise.race([server.stop(false).then(() => "drained" as const), overtime]);
+  clearTimeout(timer);
+  const cut = outcome === "overtime" ? server.pendingRequests : 0;
+  if (outcome === "overtime") await server.stop(true);
+  const ms = Date.now() - started;
+  console.log(
+    cut > 0 ? `Drain time over after ${ms} ms: cut ${cut} request(s)` : `Drained in ${ms} ms, no request cut`,
+  );
+  await gateway.flush();
+  process.exit(0);
+};
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);
