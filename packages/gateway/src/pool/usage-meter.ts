@@ -54,11 +54,18 @@ export class UsageMeter {
     this.flushing ??= (async () => {
       try {
         this.lastFlushAt = this.now();
-        const rows = [...this.dirty].map((k) => this.rows.get(k) as UsageRow);
+        const keys = [...this.dirty];
+        const rows = keys.map((k) => this.rows.get(k) as UsageRow);
         this.dirty.clear();
         if (rows.length === 0) return;
         this.writes += rows.length;
-        await this.storage.usage.write(this.instanceId, rows);
+        try {
+          await this.storage.usage.write(this.instanceId, rows);
+        } catch (error) {
+          // Counters are cumulative: the next flush writes them again, nothing is lost.
+          for (const k of keys) this.dirty.add(k);
+          throw error;
+        }
         // Rows of past days are final once written: drop them from memory.
         const today = this.today();
         for (const [k, row] of this.rows) if (row.day !== today && !this.dirty.has(k)) this.rows.delete(k);

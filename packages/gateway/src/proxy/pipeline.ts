@@ -14,12 +14,14 @@ import type { ApiKind, FailureClass, Provider } from "../spec/provider.js";
 import { forwardableResponseHeaders } from "../util/headers.js";
 import { type ClientAuth, type ClientIdentity, extractClientCredential } from "./client-auth.js";
 import { blameNoKeyForAPage } from "./html-page.js";
+import { decodeLeftover, decodeLeftoverBytes, leftoverEncoding } from "./leftover-encoding.js";
 import { forwardClientKey } from "./pass-through.js";
 import { prepareRequest } from "./prepare-request.js";
 import { describeBody, readBody } from "./read-body.js";
 import { resolveProvider } from "./resolve-provider.js";
 import { guardStream, nativeStreamError } from "./stream-guard.js";
-import { checkTokenScope, type TokenLimits } from "./token-limits.js";
+import type { TokenLimits } from "./token-limits.js";
+import { checkTokenScope } from "./token-scope.js";
 import { finalError, upstreamError } from "./upstream-error.js";
 import { type StreamUsage, UsageEventFilter } from "./usage-event-filter.js";
 
@@ -101,11 +103,28 @@ const SMALL_BODY_BYTES = 1024 * 1024;
 
 const RETRYABLE = new Set<FailureClass["kind"]>(["key_invalid", "key_exhausted", "rate_limited", "upstream_error"]);
 
+/** A request's hold on its token's daily quota, given back once (see TokenLimits.admit). */
+interface Admission {
+  release?: () => void;
+}
+
 export function createProxy(deps: ProxyDeps) {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   return async function proxy(c: Context, target: ProxyTarget): Promise<Response> {
+    const admission: Admission = {};
+    try {
+      return await serve(c, target, admission);
+    } catch (error) {
+      // Ended without an outcome (client gone, adapter bug): nothing will be recorded, so the
+      // daily reservation is given back. After an outcome this is a no-op.
+      admission.release?.();
+      throw error;
+    }
+  };
+
+  async function serve(c: Context, target: ProxyTarget, admission: Admission): Promise<Response> {
     const startedAt = now();
     const options = deps.options();
     const request = c.req.raw;
@@ -151,8 +170,8 @@ export function createProxy(deps: ProxyDeps) {
         stream,
       });
     }
-    checkTokenScope(client.record, provider.id, model);
-    deps.limits?.admit(client.record);
+    checkTokenScope(client.record, provider.id, model, request.method);
+    admission.release = deps.limits?.admit(client.record);
 
     const { request: providerRequest, addUsage } = prepareRequest({
       target,
@@ -174,6 +193,9 @@ export function createProxy(deps: ProxyDeps) {
     const deadline = startedAt + options.deadlineMs;
     const identity = client;
     const report = (status: number, keyId?: string, tail?: Uint8Array[], usage?: StreamUsage) => {
+      // In the same synchronous step as onOutcome records the usage: the reservation turns into
+      // a recorded request with no moment where it counts twice or not at all.
+      admission.release?.();
       deps.afterRequest?.(waitUntil);
       deps.onOutcome?.({
         client: identity,
@@ -281,6 +303,8 @@ export function createProxy(deps: ProxyDeps) {
           let bytes: Uint8Array;
           try {
             bytes = buffered ?? new Uint8Array(await final.arrayBuffer());
+            const leftover = leftoverEncoding(final.headers.get("content-encoding"), bytes);
+            if (leftover) bytes = await decodeLeftoverBytes(bytes, leftover);
           } catch (error) {
             if (failed("Upstream body failed", error) === "stop") break;
             continue;
@@ -305,10 +329,17 @@ export function createProxy(deps: ProxyDeps) {
         }
         // Read the first chunk before answering: a stream that fails before its first byte
         // fails over like any other failed attempt, and the answer starts with data.
-        const source = chunks instanceof ReadableStream ? chunkSourceOf(chunks) : chunks;
+        let source = chunks instanceof ReadableStream ? chunkSourceOf(chunks) : chunks;
         let first: Awaited<ReturnType<typeof source.next>>;
         try {
           first = await source.next();
+          const leftover = first.done
+            ? undefined
+            : leftoverEncoding(final.headers.get("content-encoding"), first.value);
+          if (leftover && !first.done) {
+            source = decodeLeftover(source, first.value, leftover);
+            first = await source.next();
+          }
         } catch (error) {
           await source.cancel(error);
           if (failed("Upstream stream failed before its first byte", error) === "stop") break;
@@ -328,6 +359,10 @@ export function createProxy(deps: ProxyDeps) {
           sse,
           usageFilter,
           errorEvent: target.api === "native" ? nativeStreamError(provider) : undefined,
+          // OpenAI-style chat and text streams always end with `data: [DONE]`; one that stops
+          // cleanly without it was cut (a close-delimited body cannot tell otherwise).
+          expectDone:
+            target.api === "openai" && (target.path === "/chat/completions" || target.path === "/completions"),
           onEnd: ({ ok, tail }) => {
             settle();
             report(ok ? final.status : 502, key.id, ok ? tail : undefined, usageFilter?.usage);
@@ -366,5 +401,5 @@ export function createProxy(deps: ProxyDeps) {
     const final = finalError(lastError, provider.id, tried.size, failures.length);
     report(final.status);
     throw final;
-  };
+  }
 }

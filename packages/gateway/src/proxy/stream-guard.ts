@@ -21,11 +21,34 @@ export interface StreamGuardOptions {
   usageFilter?: UsageEventFilter;
   /** A first chunk already read (the pipeline reads one before answering, to fail over on an empty stream). */
   first?: Uint8Array;
+  /** The stream is complete only once `data: [DONE]` was seen (OpenAI chat and text completions). */
+  expectDone?: boolean;
   /** The SSE event that tells the client the stream broke, in its own API's shape. @default OpenAI's error shape */
   errorEvent?: (message: string) => string | Promise<string>;
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+const LAST_BYTES = 32;
+
+/** The last bytes of a stream, however small its chunks: enough to see its final `[DONE]`. */
+class LastBytes {
+  private bytes: Uint8Array = new Uint8Array(0);
+  push(chunk: Uint8Array): void {
+    if (chunk.byteLength >= LAST_BYTES) {
+      this.bytes = chunk.subarray(chunk.byteLength - LAST_BYTES); // a view, no copy
+      return;
+    }
+    const joined = new Uint8Array(this.bytes.byteLength + chunk.byteLength);
+    joined.set(this.bytes, 0);
+    joined.set(chunk, this.bytes.byteLength);
+    this.bytes = joined.subarray(Math.max(0, joined.byteLength - LAST_BYTES));
+  }
+  endsWithDone(): boolean {
+    return /data: ?\[DONE\]\s*$/.test(decoder.decode(this.bytes));
+  }
+}
 const TAIL_CHUNKS = 3;
 
 function openAIStreamError(message: string): string {
@@ -51,6 +74,7 @@ export function guardStream(
   const reader = body instanceof ReadableStream ? chunkSourceOf(body) : body;
   const boundary = options.sse ? new SseBoundary() : undefined;
   const tail: Uint8Array[] = [];
+  const last = options.sse && options.expectDone ? new LastBytes() : undefined;
   let ended = false;
   const end = (ok: boolean, error?: unknown) => {
     if (ended) return;
@@ -64,6 +88,7 @@ export function guardStream(
     return out !== undefined;
   };
   const accept = (controller: ReadableStreamDefaultController<Uint8Array>, value: Uint8Array): boolean => {
+    last?.push(value);
     if (options.onEnd) {
       tail.push(value);
       if (tail.length > TAIL_CHUNKS) tail.shift();
@@ -80,6 +105,9 @@ export function guardStream(
         for (;;) {
           const { done, value } = await reader.next();
           if (done) {
+            if (last && !last.endsWithDone()) {
+              throw new Error("the upstream closed the stream before `data: [DONE]`");
+            }
             emit(controller, boundary?.flush());
             const rest = options.usageFilter?.end();
             if (rest) controller.enqueue(rest);
