@@ -176,7 +176,9 @@ describe("SIGTERM on the real Bun process", () => {
     expect(clean).toBe(false);
     expect(text).not.toContain("[DONE]");
     expect(gateway.output()).toMatch(/Drain time over after \d+ ms: cut 1 request\(s\)/);
-    console.log(`Bun, KEYHIVE_DRAIN_MS=500: SIGTERM → exit 0 in ${tookMs} ms, the stream cut`);
+    console.log(
+      `Bun, KEYHIVE_DRAIN_MS=500: SIGTERM → exit 0 in ${tookMs} ms, the stream cut; ${/Drain time over.*/.exec(gateway.output())?.[0]}`,
+    );
   });
 
   it("a second signal during the drain exits at once with status 1", async () => {

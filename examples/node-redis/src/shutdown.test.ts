@@ -200,7 +200,9 @@ describe("SIGTERM on the real Node + Redis process", () => {
     expect(tookMs).toBeLessThan(1_500);
     expect(stream.received()).not.toContain("[DONE]");
     expect(gateway.output()).toMatch(/Drain time over after \d+ ms: cut 1 connection\(s\)/);
-    console.log(`KEYHIVE_DRAIN_MS=500: SIGTERM → exit 0 in ${tookMs} ms, the stream cut`);
+    console.log(
+      `KEYHIVE_DRAIN_MS=500: SIGTERM → exit 0 in ${tookMs} ms, the stream cut; ${/Drain time over.*/.exec(gateway.output())?.[0]}`,
+    );
   });
 
   it("a second signal during the drain exits at once with status 1", async () => {

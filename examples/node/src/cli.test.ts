@@ -62,9 +62,9 @@ describe("keyhive CLI", () => {
     expect(stderr).toContain("Usage: keyhive");
   });
 
-  it("starts a gateway from flags alone (memory storage, given secrets) and proxies a chat", async () => {
+  it("starts a gateway from flags alone (memory storage, given secrets), proxies a chat, drains on SIGTERM", async () => {
     const run = keyhive(
-      ["--port", "0", "--host", "127.0.0.1", "--storage", "memory:", "--admin-password", "cli-admin-pw-1234"],
+      "--port 0 --host 127.0.0.1 --storage memory: --admin-password cli-admin-pw-1234 --drain-ms 700".split(" "),
       { KEYHIVE_CLIENT_TOKENS: "kh-from-env", OPENAI_BASE_URL: mock.baseURL },
     );
     try {
@@ -85,6 +85,10 @@ describe("keyhive CLI", () => {
       });
       expect(chat.status).toBe(200);
       expect(mock.requestsByKey.get(KEY)).toBeGreaterThanOrEqual(1);
+      const exited = new Promise((resolve) => run.child.once("exit", resolve));
+      run.child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(run.output().stdout).toMatch(/draining for up to 700 ms[\s\S]*Drained in \d+ ms/);
     } finally {
       run.child.kill("SIGTERM");
     }
