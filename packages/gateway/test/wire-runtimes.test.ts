@@ -176,6 +176,30 @@ function wireSuite(name: string, start: () => Promise<{ call: Call; close(): Pro
       }
     }, 60_000);
 
+    it("a keep-alive socket the upstream closed just as it was reused is retried transparently", async () => {
+      const stale = await startAdversarialUpstream({
+        route: openAIChaosRoute({ defaultBehaviour: "ok" }),
+        resetReusedSockets: true,
+      });
+      try {
+        await h.admin("DELETE", "/keys", { filter: {} });
+        await h.admin("POST", "/keys", {
+          provider: "openai",
+          keys: ["sk-wire-stale-socket-key-01"],
+          baseURL: stale.baseURL,
+        });
+        for (let i = 0; i < 6; i++) {
+          const res = await h.chat(i % 2 === 1);
+          expect(res.status, `request ${i}: ${await res.clone().text()}`).toBe(200);
+          await res.text();
+        }
+        expect(await h.keyStatus("sk-wire-stale-socket-key-01")).toBe("active");
+        expect(stale.staleSocketResets).toBeGreaterThan(0); // the case really happened
+      } finally {
+        await stale.close();
+      }
+    });
+
     it("with only dead or broken keys, the client gets a clear error in its own format", async () => {
       await h.only([keyOf("html-520"), keyOf("reset-before-headers"), keyOf("invalid")]);
       const res = await h.chat(false);

@@ -216,6 +216,7 @@ export function createProxy(deps: ProxyDeps) {
     // the gateway moves on while untried usable keys remain, bounded by the deadline.
     let retriesLeft = options.retries;
     const rateLimited = new Set<string>();
+    let resent = false;
     const failAttempt = (keyId: string, message: string, status = 502) => {
       deps.pool.reportFailure(keyId, { kind: "upstream_error", message });
       failures.push("upstream_error");
@@ -285,6 +286,15 @@ export function createProxy(deps: ProxyDeps) {
           signal: controller.signal,
         });
       } catch (error) {
+        if (!resent && !controller.signal.aborted) {
+          // Most often a keep-alive socket the upstream closed just as it was reused: nothing
+          // reached it, so the request goes again, once, as if it had not happened. (Node's
+          // fetch does this itself; Bun's and workerd's do not.)
+          resent = true;
+          settle();
+          tried.delete(key.id);
+          continue;
+        }
         if (failed("Upstream request failed", error) === "stop") break;
         continue;
       }
