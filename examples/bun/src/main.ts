@@ -44,7 +44,13 @@ const gateway = createGateway({
   ui: adminUI(),
 });
 const secrets = await gateway.ready();
-const recheck = setInterval(() => gateway.recheck().catch(console.error), 60_000).unref();
+// Invalid and exhausted keys come back when a re-check passes; KEYHIVE_RECHECK_INTERVAL_MS as on Node.
+const recheckMs = Number(env.KEYHIVE_RECHECK_INTERVAL_MS || 60_000);
+if (!Number.isInteger(recheckMs) || recheckMs < 100) {
+  console.error(`KEYHIVE_RECHECK_INTERVAL_MS must be an integer of at least 100 (ms), got '${env.KEYHIVE_RECHECK_INTERVAL_MS}'.`);
+  process.exit(2);
+}
+const recheck = setInterval(() => gateway.recheck().catch(console.error), recheckMs).unref();
 
 const hostname = env.HOST || "127.0.0.1";
 // idleTimeout 0: long model answers may stream slowly; Bun's default would cut them at 10 s.
