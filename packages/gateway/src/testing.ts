@@ -4,6 +4,27 @@
  */
 
 export {
+  type AdversarialUpstream,
+  type AdversarialUpstreamOptions,
+  CHAOS_FAILING_BEFORE_FIRST_BYTE,
+  CHAOS_FAILING_MID_STREAM,
+  CHAOS_HEALTHY,
+  type ChaosBehaviour,
+  chaosWords,
+  type OpenAIChaosRouteOptions,
+  type OpenAIUsage,
+  openAIChaosRoute,
+  startAdversarialUpstream,
+  type WireAnswer,
+  type WireEncoding,
+  type WireFraming,
+  type WireRateLimitOptions,
+  type WireRequest,
+  type WireRoute,
+  type WireSseOptions,
+  wire,
+} from "./testing/adversarial-upstream.js";
+export {
   type GeminiKeyBehaviour,
   type GeminiRecordedRequest,
   MOCK_GEMINI_MODELS,
