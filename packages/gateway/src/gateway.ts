@@ -19,7 +19,7 @@ import type { GatewaySettings } from "./settings/settings-schema.js";
 import { SharedStateSync } from "./shared-state.js";
 import { errors, GatewayError } from "./spec/errors.js";
 import { PROVIDER_SPECIFICATION_VERSION, type Provider } from "./spec/provider.js";
-import { STORAGE_SPECIFICATION_VERSION, type Storage } from "./spec/storage.js";
+import { InvalidRecordNameError, STORAGE_SPECIFICATION_VERSION, type Storage } from "./spec/storage.js";
 import { randomSecret } from "./util/crypto.js";
 
 export interface GatewayOptions {
@@ -231,6 +231,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const app = new Hono();
   app.onError((error) => {
     if (error instanceof GatewayError) return error.toResponse();
+    // A storage refusing an unsafe id or name: the request was malformed, not the gateway.
+    if (InvalidRecordNameError.isInstance(error)) return errors.badRequest(error.message, "id").toResponse();
     onError(error);
     return new GatewayError("Internal gateway error.", {
       status: 500,

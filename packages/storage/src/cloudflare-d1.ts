@@ -1,4 +1,12 @@
-import type { AddKeysResult, KeyChanges, KeyPatch, KeyRecord, KeyStore, Storage } from "@keyhive/gateway";
+import {
+  type AddKeysResult,
+  assertRecordName,
+  type KeyChanges,
+  type KeyPatch,
+  type KeyRecord,
+  type KeyStore,
+  type Storage,
+} from "@keyhive/gateway";
 import { createD1Records } from "./d1-records.js";
 import { d1MigrationStatements } from "./d1-schema.js";
 
@@ -78,11 +86,13 @@ export function createD1Storage(options: D1StorageOptions): Storage {
 
   const keys: KeyStore = {
     async get(id) {
+      assertRecordName("key id", id);
       await init();
       const found = await db.prepare("SELECT record FROM keys WHERE id = ?").bind(id).first<{ record: string }>();
       return found ? (JSON.parse(found.record) as KeyRecord) : null;
     },
     async add(records) {
+      for (const record of records) assertRecordName("key id", record.id);
       await init();
       const insert = `INSERT OR IGNORE INTO keys (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
       const results = await batched(records.map((r) => db.prepare(insert).bind(...row(r))));
@@ -93,11 +103,13 @@ export function createD1Storage(options: D1StorageOptions): Storage {
       return result;
     },
     async put(record) {
+      assertRecordName("key id", record.id);
       await init();
       const upsert = `INSERT OR REPLACE INTO keys (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
       await db.batch([db.prepare(upsert).bind(...row(record)), changeRow([record.id])]);
     },
     async patch(id, patch: KeyPatch) {
+      assertRecordName("key id", id);
       await init();
       // Atomic merge in SQL: clear the patched top-level fields, then set them (json_patch
       // would otherwise merge nested objects such as modelCooldowns).
@@ -116,6 +128,7 @@ export function createD1Storage(options: D1StorageOptions): Storage {
       return found ? (JSON.parse(found.record) as KeyRecord) : null;
     },
     async delete(ids) {
+      for (const id of ids) assertRecordName("key id", id);
       await init();
       const unique = [...new Set(ids)];
       const statements = [];

@@ -1,5 +1,5 @@
 /** Tokens, settings, usage and history on D1: one row each, indexed for 7/30-day queries. */
-import type { HistoryEntry, Storage, TokenRecord, UsageRow } from "@keyhive/gateway";
+import { assertRecordName, type HistoryEntry, type Storage, type TokenRecord, type UsageRow } from "@keyhive/gateway";
 import type { D1DatabaseLike, D1StatementLike } from "./cloudflare-d1.js";
 import { addCounters } from "./unstorage-records.js";
 
@@ -61,16 +61,19 @@ export function createD1Records(ctx: D1RecordsContext): Omit<Storage, "specifica
   return {
     tokens: {
       async get(id) {
+        assertRecordName("token id", id);
         await init();
         const row = await db.prepare("SELECT record FROM tokens WHERE id = ?").bind(id).first<{ record: string }>();
         return row ? (JSON.parse(row.record) as TokenRecord) : null;
       },
       async put(record) {
+        assertRecordName("token id", record.id);
         await init();
         const upsert = db.prepare("INSERT OR REPLACE INTO tokens (id, record) VALUES (?, ?)");
         await db.batch([upsert.bind(record.id, JSON.stringify(record)), bump()]);
       },
       async delete(id) {
+        assertRecordName("token id", id);
         await init();
         const [res] = await db.batch([db.prepare("DELETE FROM tokens WHERE id = ?").bind(id), bump()]);
         return (res?.meta.changes ?? 0) > 0;
@@ -83,11 +86,13 @@ export function createD1Records(ctx: D1RecordsContext): Omit<Storage, "specifica
     },
     settings: {
       async get<T>(name: string) {
+        assertRecordName("setting name", name);
         await init();
         const row = await db.prepare("SELECT value FROM settings WHERE name = ?").bind(name).first<{ value: string }>();
         return row ? (JSON.parse(row.value) as T) : undefined;
       },
       async set(name, value) {
+        assertRecordName("setting name", name);
         await init();
         const upsert = db.prepare("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)");
         await db.batch([upsert.bind(name, JSON.stringify(value)), bump()]);

@@ -3,7 +3,15 @@
  * change feed at `changes:<ts>-<rand>`. No compare-and-set is needed: each key is its own
  * record, and the feed tolerates late writes by re-reading a short overlap window.
  */
-import type { AddKeysResult, KeyChanges, KeyListQuery, KeyRecord, KeyStore, Page } from "@keyhive/gateway";
+import {
+  type AddKeysResult,
+  assertRecordName,
+  type KeyChanges,
+  type KeyListQuery,
+  type KeyRecord,
+  type KeyStore,
+  type Page,
+} from "@keyhive/gateway";
 import type { Storage as Unstorage } from "unstorage";
 import { mapLimit } from "./map-limit.js";
 
@@ -38,6 +46,11 @@ export function createUnstorageKeyStore(ctx: KeyStoreContext): KeyStore {
   const retention = ctx.changeRetentionMs;
   const providerOf = (id: string) => id.slice(0, id.lastIndexOf("-"));
   const keyPath = (id: string) => k("keys", providerOf(id), id);
+  // Every id a caller hands in is checked once, before the first driver call.
+  const checked = (id: string) => {
+    assertRecordName("key id", id);
+    return id;
+  };
   const idOf = (path: string) => path.slice(path.lastIndexOf(":") + 1);
   const pad = (n: number) => String(Math.max(0, n)).padStart(14, "0");
   const write = (record: KeyRecord) => store.setItem(keyPath(record.id), record, ctx.writeOptions?.(record) ?? {});
@@ -86,11 +99,12 @@ export function createUnstorageKeyStore(ctx: KeyStoreContext): KeyStore {
 
   return {
     async get(id) {
-      return (await store.getItem<KeyRecord>(keyPath(id))) ?? null;
+      return (await store.getItem<KeyRecord>(keyPath(checked(id)))) ?? null;
     },
     async add(records) {
       const result: AddKeysResult = { added: [], duplicates: [] };
       const unique = new Map<string, KeyRecord>();
+      for (const record of records) checked(record.id);
       for (const record of records) {
         if (unique.has(record.id)) result.duplicates.push(record.id);
         else unique.set(record.id, record);
@@ -107,11 +121,12 @@ export function createUnstorageKeyStore(ctx: KeyStoreContext): KeyStore {
       return result;
     },
     async put(record) {
+      checked(record.id);
       await write(record);
       await recordChange([record.id]);
     },
     async patch(id, patch) {
-      const current = await store.getItem<KeyRecord>(keyPath(id));
+      const current = await store.getItem<KeyRecord>(keyPath(checked(id)));
       if (!current) return null;
       // `undefined` in a patch means "clear the field"; JSON drops it, which clears it.
       const next: KeyRecord = { ...current, ...patch };
@@ -120,6 +135,7 @@ export function createUnstorageKeyStore(ctx: KeyStoreContext): KeyStore {
       return next;
     },
     async delete(ids) {
+      for (const id of ids) checked(id);
       let existed = 0;
       await mapLimit([...new Set(ids)], concurrency, async (id) => {
         if (await store.hasItem(keyPath(id))) {

@@ -9,10 +9,19 @@
  *   usage:<scope>:<day>:<id>:<instance>   per-instance usage shards (no read-modify-write)
  *   history:<day>:<ts>-<rand>     batches of history entries, pruned by day
  *
+ * Ids and setting names are checked against the contract's record-name rule before any driver
+ * call, so no name can reach another record's path (`..`, `:`, `/`, NUL, `?`).
+ *
  * unstorage offers no compare-and-set, so correctness never depends on it: every key is its own
  * record, usage is sharded per instance, and the change feed tolerates late writes.
  */
-import type { Storage as KeyhiveStorage, SettingsStore, TokenRecord, TokenStore } from "@keyhive/gateway";
+import {
+  assertRecordName,
+  type Storage as KeyhiveStorage,
+  type SettingsStore,
+  type TokenRecord,
+  type TokenStore,
+} from "@keyhive/gateway";
 import type { Storage as Unstorage } from "unstorage";
 import { createUnstorageKeyStore, type KeyPager, type KeyStoreContext } from "./unstorage-keys.js";
 import { createUnstorageHistoryStore, createUnstorageUsageStore } from "./unstorage-records.js";
@@ -50,19 +59,28 @@ export function createUnstorageStorage(
   const now = options.now ?? Date.now;
   const concurrency = options.concurrency ?? 16;
   const k = (...parts: string[]) => [base, ...parts].filter(Boolean).join(":");
+  const token = (id: string) => {
+    assertRecordName("token id", id);
+    return k("tokens", id);
+  };
+  const setting = (name: string) => {
+    assertRecordName("setting name", name);
+    return k("settings", name);
+  };
   const bumpRevision = () => store.setItem(k("meta", "revision"), `${now()}-${Math.random().toString(36).slice(2)}`);
 
   const tokens: TokenStore = {
     async get(id) {
-      return (await store.getItem<TokenRecord>(k("tokens", id))) ?? null;
+      return (await store.getItem<TokenRecord>(token(id))) ?? null;
     },
     async put(record) {
-      await store.setItem(k("tokens", record.id), record);
+      await store.setItem(token(record.id), record);
       await bumpRevision();
     },
     async delete(id) {
-      const existed = await store.hasItem(k("tokens", id));
-      await store.removeItem(k("tokens", id));
+      const path = token(id);
+      const existed = await store.hasItem(path);
+      await store.removeItem(path);
       await bumpRevision();
       return existed;
     },
@@ -74,10 +92,10 @@ export function createUnstorageStorage(
 
   const settings: SettingsStore = {
     async get<T>(name: string) {
-      return ((await store.getItem(k("settings", name))) ?? undefined) as T | undefined;
+      return ((await store.getItem(setting(name))) ?? undefined) as T | undefined;
     },
     async set(name, value) {
-      await store.setItem(k("settings", name), value as never);
+      await store.setItem(setting(name), value as never);
       await bumpRevision();
     },
     async all() {

@@ -20,6 +20,7 @@ import { backupRoutes } from "./backup-routes.js";
 import { CheckJobs } from "./check-jobs.js";
 import { checksRoutes } from "./checks-routes.js";
 import { exportRoutes } from "./export-routes.js";
+import { ID_ROUTE, validateIds } from "./ids.js";
 import { keysRoutes } from "./keys-routes.js";
 import { LoginLimiter } from "./login-limiter.js";
 import { RequestMetrics } from "./metrics.js";
@@ -122,6 +123,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   api.route("/", loginRoutes(authDeps));
   api.get("/openapi.json", (c) => c.json(openApiDocument));
   api.use("*", adminAuth({ storage, sessions, limiter }, credentials));
+  api.use(ID_ROUTE, validateIds());
   api.route("/", sessionRoutes(authDeps));
   api.route("/admin-tokens", adminTokensRoutes({ storage, now }));
   api.route("/keys", keysRoutes({ storage, pool, providers, jobs, now }));

@@ -193,3 +193,55 @@ export interface Storage {
   revision(): Promise<string>;
   close?(): Promise<void>;
 }
+
+/**
+ * Record names — key ids, token ids and setting names — are 1–256 characters of `A–Z a–z 0–9 . _ -`
+ * and never start with `.`: safe as a file name, a Redis key part or a KV key on every driver
+ * (no separators, no `..`, no NUL, no `?`). Storages refuse any other name with
+ * {@link InvalidRecordNameError} before touching the driver.
+ */
+export const RECORD_NAME_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,255}$/;
+
+export type RecordKind = "key id" | "token id" | "setting name";
+
+export function isRecordName(name: unknown): name is string {
+  return typeof name === "string" && RECORD_NAME_PATTERN.test(name);
+}
+
+const INVALID_RECORD_NAME = Symbol.for("keyhive.InvalidRecordNameError");
+
+/** Thrown by a storage for an unsafe record name; the gateway answers it with a 400. */
+export class InvalidRecordNameError extends Error {
+  readonly [INVALID_RECORD_NAME] = true;
+  readonly kind: RecordKind;
+  readonly recordName: string;
+
+  constructor(kind: RecordKind, recordName: string) {
+    const shown = recordName.length > 80 ? `${recordName.slice(0, 80)}…` : recordName;
+    super(
+      `Invalid ${kind} ${JSON.stringify(shown)}: record names are 1–256 characters of letters, digits, ` +
+        "'.', '_' and '-', not starting with '.'.",
+    );
+    this.name = "InvalidRecordNameError";
+    this.kind = kind;
+    this.recordName = recordName;
+  }
+
+  /** Works across copies of this package (a marker, not `instanceof`). */
+  static isInstance(error: unknown): error is InvalidRecordNameError {
+    return typeof error === "object" && error !== null && INVALID_RECORD_NAME in error;
+  }
+}
+
+export function assertRecordName(kind: RecordKind, name: string): void {
+  if (!isRecordName(name)) throw new InvalidRecordNameError(kind, String(name));
+}
+
+/**
+ * Settings records that are credentials: the session-signing secret, the admin password hash,
+ * admin token digests, session epochs (every `auth.*` record) and the guest password hash.
+ * Backups leave them out unless asked, and `withEncryption` seals their values.
+ */
+export function isAuthRecord(name: string): boolean {
+  return name.startsWith("auth.") || name === "setting.guestPasswordHash";
+}
