@@ -74,6 +74,17 @@ export interface AdminApi {
 /** Body limits: small JSON by default, large pastes for key batches and restores. */
 export const ADMIN_BODY_LIMITS = { default: 64 * 1024, keys: 2 * 1024 * 1024, restore: 64 * 1024 * 1024 };
 
+/**
+ * Admin responses carry secrets (a key's secret, a new token, backups) and per-admin data:
+ * no browser or proxy cache may keep any of them, errors included.
+ */
+function noStore(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    c.res.headers.set("cache-control", "no-store");
+  };
+}
+
 function adminBodyLimit(): MiddlewareHandler {
   const make = (maxSize: number) =>
     bodyLimit({
@@ -119,6 +130,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   };
 
   const api = new Hono();
+  api.use("*", noStore());
   api.use("*", adminBodyLimit());
   api.route("/", loginRoutes(authDeps));
   api.get("/openapi.json", (c) => c.json(openApiDocument));
