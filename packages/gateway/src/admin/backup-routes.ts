@@ -1,35 +1,59 @@
 /**
  * Backup and restore as JSON lines, in the line format of `@keyhive/storage`'s `exportStore`
  * (`{"type":"header"|"key"|"token"|"setting", …}`), written against the Storage contract only.
- * Backups hold secrets: admin only. Restore adds keys idempotently and overwrites tokens and
- * settings of the same name.
+ * Backups hold upstream key secrets: admin only. Auth records (the session-signing secret,
+ * password hashes, admin token digests: `isAuthRecord`) stay out unless `?includeAuth=true`,
+ * since whoever holds the signing secret can forge an admin session.
+ * Restore validates the whole file before its first write, adds keys idempotently, overwrites
+ * tokens and settings of the same name, and leaves auth records alone unless `?includeAuth=true`.
  */
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { KeyPool } from "../pool/key-pool.js";
+import { keyId } from "../pool/new-key.js";
 import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import { errors } from "../spec/errors.js";
-import type { KeyRecord, Storage, TokenRecord } from "../spec/storage.js";
+import { isAuthRecord, type KeyRecord, RECORD_NAME_PATTERN, type Storage, type TokenRecord } from "../spec/storage.js";
 import { KEY_STATUSES } from "./key-filter.js";
 import type { SessionSigner } from "./session.js";
+import { queryBoolean, readQuery } from "./validate.js";
 
-const keyRecord = z.looseObject({
-  id: z.string().check(z.minLength(1)),
-  provider: z.string().check(z.minLength(1)),
-  secret: z.string().check(z.minLength(1)),
-  hash: z.string().check(z.minLength(1)),
-  tags: z.array(z.string()),
-  weight: z.number(),
-  status: z.enum(KEY_STATUSES),
-  statusChangedAt: z.number(),
-  consecutiveFailures: z.number(),
-  addedAt: z.number(),
-  updatedAt: z.number(),
-});
+const recordName = () =>
+  z
+    .string()
+    .check(
+      z.regex(
+        RECORD_NAME_PATTERN,
+        "must be 1–256 characters of letters, digits, '.', '_' and '-', not starting with '.'",
+      ),
+    );
+const sha256 = () => z.string().check(z.regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest"));
+const keyRecord = z
+  .looseObject({
+    id: recordName(),
+    provider: z.string().check(z.regex(/^[a-z0-9-]+$/, "must match [a-z0-9-]+")),
+    secret: z.string().check(z.minLength(1)),
+    hash: sha256(),
+    tags: z.array(z.string()),
+    weight: z.number(),
+    status: z.enum(KEY_STATUSES),
+    statusChangedAt: z.number(),
+    consecutiveFailures: z.number(),
+    addedAt: z.number(),
+    updatedAt: z.number(),
+  })
+  .check(
+    // The storage files a key under its provider by id: an id naming another provider, or another
+    // key's hash, would shadow that key.
+    z.refine((r) => r.id === keyId(r.provider, r.hash), {
+      message: "must be '<provider>-<first 20 hex chars of hash>'",
+      path: ["id"],
+    }),
+  );
 const tokenRecord = z.looseObject({
-  id: z.string().check(z.minLength(1)),
+  id: recordName(),
   name: z.string(),
-  hash: z.string().check(z.minLength(1)),
+  hash: sha256(),
   hint: z.string(),
   createdAt: z.number(),
 });
@@ -37,9 +61,12 @@ const backupLine = z.discriminatedUnion("type", [
   z.looseObject({ type: z.literal("header"), format: z.literal("keyhive-backup"), version: z.literal(1) }),
   z.object({ type: z.literal("key"), record: keyRecord }),
   z.object({ type: z.literal("token"), record: tokenRecord }),
-  z.object({ type: z.literal("setting"), name: z.string().check(z.minLength(1)), value: z.unknown() }),
+  z.object({ type: z.literal("setting"), name: recordName(), value: z.unknown() }),
   z.looseObject({ type: z.literal("history") }),
 ]);
+
+const authQuery = z.object({ includeAuth: queryBoolean });
+type BackupLine = z.infer<typeof backupLine>;
 
 export interface BackupRoutesDeps {
   storage: Storage;
@@ -55,12 +82,13 @@ const encoder = new TextEncoder();
 export function backupRoutes(deps: BackupRoutesDeps) {
   const app = new Hono();
 
-  app.get("/backup", async () => {
+  app.get("/backup", async (c) => {
+    const { includeAuth } = readQuery(c, authQuery);
     await deps.pool.flushWrites();
     const { storage } = deps;
     const exportedAt = deps.now();
     async function* lines() {
-      yield { type: "header", format: "keyhive-backup", version: 1, exportedAt };
+      yield { type: "header", format: "keyhive-backup", version: 1, exportedAt, includesAuth: includeAuth };
       let cursor: string | undefined;
       do {
         const page = await storage.keys.list({ cursor, limit: 500 });
@@ -70,7 +98,8 @@ export function backupRoutes(deps: BackupRoutesDeps) {
       for (const record of await storage.tokens.list()) yield { type: "token", record };
       for (const [name, value] of Object.entries(await storage.settings.all())) {
         // Check job progress is transient state, not configuration.
-        if (!name.startsWith("job.")) yield { type: "setting", name, value };
+        if (name.startsWith("job.")) continue;
+        if (includeAuth || !isAuthRecord(name)) yield { type: "setting", name, value };
       }
     }
     const iterator = lines();
@@ -95,31 +124,13 @@ export function backupRoutes(deps: BackupRoutesDeps) {
   });
 
   app.post("/restore", async (c) => {
-    const text = await c.req.text();
-    const parsed: z.infer<typeof backupLine>[] = [];
-    for (const [index, raw] of text.split("\n").entries()) {
-      if (raw.trim() === "") continue;
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch {
-        throw errors.badRequest(`Line ${index + 1} is not valid JSON.`, `line ${index + 1}`);
-      }
-      const line = backupLine.safeParse(json);
-      if (!line.success) {
-        const issue = line.error.issues[0];
-        const path = issue?.path.map(String).join(".");
-        throw errors.badRequest(
-          `Line ${index + 1}: ${path ? `field '${path}': ` : ""}${issue?.message ?? "invalid"}`,
-          `line ${index + 1}${path ? `.${path}` : ""}`,
-        );
-      }
-      parsed.push(line.data);
-    }
-    if (!parsed.some((l) => l.type === "header")) {
-      throw errors.badRequest("Not a Keyhive backup: the header line is missing.", "line 1");
-    }
-    const result = { keys: 0, duplicates: 0, tokens: 0, settings: 0 };
+    const { includeAuth } = readQuery(c, authQuery);
+    // Every line is checked before the first write: a bad line anywhere writes nothing.
+    const parsed = parseBackup(await c.req.text());
+    const result = { keys: 0, duplicates: 0, tokens: 0, settings: 0, skippedAuth: 0 };
+    const settings = parsed.flatMap((l) => (l.type === "setting" ? [l] : []));
+    const auth = settings.filter((l) => isAuthRecord(l.name));
+    if (!includeAuth) result.skippedAuth = auth.length;
     const keys = parsed.flatMap((l) => (l.type === "key" ? [l.record as KeyRecord] : []));
     for (let i = 0; i < keys.length; i += 500) {
       const batch = keys.slice(i, i + 500);
@@ -130,20 +141,50 @@ export function backupRoutes(deps: BackupRoutesDeps) {
       deps.pool.upsertLocal(batch.filter((r) => addedIds.has(r.id)));
     }
     for (const line of parsed) {
-      if (line.type === "token") {
-        await deps.storage.tokens.put(line.record as TokenRecord);
-        result.tokens++;
-      } else if (line.type === "setting") {
-        await deps.storage.settings.set(line.name, line.value);
-        result.settings++;
-      }
+      if (line.type !== "token") continue;
+      await deps.storage.tokens.put(line.record as TokenRecord);
+      result.tokens++;
+    }
+    for (const line of settings) {
+      if (!includeAuth && isAuthRecord(line.name)) continue;
+      await deps.storage.settings.set(line.name, line.value);
+      result.settings++;
     }
     // A restored signing secret changes every session's signature.
-    deps.sessions.reset();
+    if (includeAuth && auth.length > 0) deps.sessions.reset();
     await deps.settings.reload();
     await deps.onStateChanged?.();
     return c.json(result);
   });
 
   return app;
+}
+
+/** Parses and validates a whole backup; throws a 400 naming the first bad line. */
+function parseBackup(text: string): BackupLine[] {
+  const parsed: BackupLine[] = [];
+  for (const [index, raw] of text.split("\n").entries()) {
+    if (raw.trim() === "") continue;
+    const where = `line ${index + 1}`;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw errors.badRequest(`Line ${index + 1} is not valid JSON.`, where);
+    }
+    const line = backupLine.safeParse(json);
+    if (!line.success) {
+      const issue = line.error.issues[0];
+      const path = issue?.path.map(String).join(".");
+      throw errors.badRequest(
+        `Line ${index + 1}: ${path ? `field '${path}': ` : ""}${issue?.message ?? "invalid"}`,
+        `${where}${path ? `.${path}` : ""}`,
+      );
+    }
+    parsed.push(line.data);
+  }
+  if (!parsed.some((l) => l.type === "header")) {
+    throw errors.badRequest("Not a Keyhive backup: the header line is missing.", "line 1");
+  }
+  return parsed;
 }
