@@ -1,8 +1,8 @@
-import type { HistoryEntry, KeyRecord, Storage, TokenRecord } from "@keyhive/gateway";
+import { type HistoryEntry, isAuthRecord, type KeyRecord, type Storage, type TokenRecord } from "@keyhive/gateway";
 
 /** One line of a backup: `JSON.stringify(line)`, newline-separated (JSON Lines). */
 export type BackupLine =
-  | { type: "header"; format: "keyhive-backup"; version: 1; exportedAt: number }
+  | { type: "header"; format: "keyhive-backup"; version: 1; exportedAt: number; includesAuth?: boolean }
   | { type: "key"; record: KeyRecord }
   | { type: "token"; record: TokenRecord }
   | { type: "setting"; name: string; value: unknown }
@@ -13,15 +13,28 @@ export interface ExportOptions {
   pageSize?: number;
   /** Include history entries since this epoch ms. @default 0 (all that is retained) */
   historySince?: number;
+  /**
+   * Include auth records (`isAuthRecord`: the session-signing secret, password hashes, admin
+   * token digests). Whoever reads them can forge an admin session. @default false
+   */
+  includeAuth?: boolean;
 }
 
 /**
  * Streams a whole store as JSON lines (keys page by page, so memory stays flat on big pools).
- * Usage counters are not exported: they are per-instance statistics, not configuration.
+ * Usage counters are not exported: they are per-instance statistics, not configuration; auth
+ * records only with `includeAuth`.
  */
 export async function* exportStore(storage: Storage, options: ExportOptions = {}): AsyncGenerator<string> {
   const line = (value: BackupLine) => `${JSON.stringify(value)}\n`;
-  yield line({ type: "header", format: "keyhive-backup", version: 1, exportedAt: Date.now() });
+  const includeAuth = options.includeAuth ?? false;
+  yield line({
+    type: "header",
+    format: "keyhive-backup",
+    version: 1,
+    exportedAt: Date.now(),
+    includesAuth: includeAuth,
+  });
   let cursor: string | undefined;
   do {
     const page = await storage.keys.list({ cursor, limit: options.pageSize ?? 500 });
@@ -30,7 +43,7 @@ export async function* exportStore(storage: Storage, options: ExportOptions = {}
   } while (cursor);
   for (const record of await storage.tokens.list()) yield line({ type: "token", record });
   for (const [name, value] of Object.entries(await storage.settings.all()))
-    yield line({ type: "setting", name, value });
+    if (includeAuth || !isAuthRecord(name)) yield line({ type: "setting", name, value });
   for (const entry of await storage.history.query({ since: options.historySince ?? 0 }))
     yield line({ type: "history", entry });
 }
@@ -41,23 +54,28 @@ export interface ImportResult {
   tokens: number;
   settings: number;
   history: number;
+  /** Auth records in the input that were left out (without `includeAuth`). */
+  skippedAuth: number;
 }
 
 export interface ImportOptions {
   /** Keys written per `keys.add` call (keep ≤ 400 when the target is Cloudflare KV). @default 500 */
   batchSize?: number;
+  /** Write auth records found in the input; otherwise the target's own stay as they are. @default false */
+  includeAuth?: boolean;
 }
 
 /**
  * Reads JSON lines (strings or chunks of text, e.g. `process.stdin`) into a store. Keys are
  * added idempotently, so re-running an import, or importing into a non-empty store, is safe.
+ * Lines are written as they are read (memory stays flat): a bad line stops the import there.
  */
 export async function importStore(
   storage: Storage,
   input: AsyncIterable<string | Uint8Array> | Iterable<string>,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
-  const result: ImportResult = { keys: 0, duplicates: 0, tokens: 0, settings: 0, history: 0 };
+  const result: ImportResult = { keys: 0, duplicates: 0, tokens: 0, settings: 0, history: 0, skippedAuth: 0 };
   const size = options.batchSize ?? 500;
   let keys: KeyRecord[] = [];
   let history: HistoryEntry[] = [];
@@ -77,6 +95,7 @@ export async function importStore(
     if (entry.type === "key") keys.push(entry.record);
     else if (entry.type === "history") history.push(entry.entry);
     else if (entry.type === "token") await storage.tokens.put(entry.record).then(() => result.tokens++);
+    else if (entry.type === "setting" && !options.includeAuth && isAuthRecord(entry.name)) result.skippedAuth++;
     else if (entry.type === "setting")
       await storage.settings.set(entry.name, entry.value).then(() => result.settings++);
     if (keys.length >= size || history.length >= size) await flush();

@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 /**
- * keyhive-storage export --from <uri> > backup.jsonl
- * keyhive-storage import --to <uri> < backup.jsonl
+ * keyhive-storage export --from <uri> [--include-auth] > backup.jsonl
+ * keyhive-storage import --to <uri> [--include-auth] < backup.jsonl
+ * keyhive-storage rotate-key --store <uri>
  *
  * <uri>: `fs:./dir`, `redis://host:6379/0` (or `rediss://`), `memory:`. Cloudflare KV and D1 are
  * reached through the gateway's admin API, which runs exportStore/importStore inside the Worker.
+ * Secrets come from the environment, never from arguments (which other users can see in `ps`):
+ * `KEYHIVE_ENCRYPTION_KEY` (the current one) and, for rotate-key, `KEYHIVE_NEW_ENCRYPTION_KEY`.
  */
 import type { Storage } from "@keyhive/gateway";
 import { exportStore, importStore } from "./backup.js";
-import { withEncryption } from "./encryption.js";
+import { reencryptStorage, withEncryption } from "./encryption.js";
 
-export async function openStorage(uri: string): Promise<Storage> {
+/** Opens a store; with `KEYHIVE_ENCRYPTION_KEY` set (and `raw` false) through `withEncryption`. */
+export async function openStorage(uri: string, { raw = false } = {}): Promise<Storage> {
   let storage: Storage;
   if (uri.startsWith("fs:")) {
     const { createFsStorage } = await import("./fs.js");
@@ -26,33 +30,69 @@ export async function openStorage(uri: string): Promise<Storage> {
   }
   // Secrets stay encrypted only if the same secret is set on both ends.
   const secret = process.env.KEYHIVE_ENCRYPTION_KEY;
-  return secret ? withEncryption(storage, { secret }) : storage;
+  return secret && !raw ? withEncryption(storage, { secret }) : storage;
 }
 
-const USAGE =
-  "usage: keyhive-storage export --from <uri> > backup.jsonl\n       keyhive-storage import --to <uri> < backup.jsonl";
+const USAGE = [
+  "usage: keyhive-storage export --from <uri> [--include-auth] > backup.jsonl",
+  "       keyhive-storage import --to <uri> [--include-auth] < backup.jsonl",
+  "       KEYHIVE_ENCRYPTION_KEY=<old> KEYHIVE_NEW_ENCRYPTION_KEY=<new> keyhive-storage rotate-key --store <uri>",
+].join("\n");
+
+/** `[command, --flag value…, --switch…]` → command, flag values, switches. */
+function parse(argv: string[]) {
+  const [command, ...rest] = argv;
+  const values = new Map<string, string>();
+  const switches = new Set<string>();
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] as string;
+    if (arg === "--include-auth") switches.add(arg);
+    else if (arg.startsWith("--") && rest[i + 1] !== undefined) values.set(arg, rest[++i] as string);
+    else return undefined;
+  }
+  return { command, values, switches };
+}
+
+async function using<T>(storage: Storage, fn: (storage: Storage) => Promise<T>): Promise<T> {
+  try {
+    return await fn(storage);
+  } finally {
+    await storage.close?.();
+  }
+}
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, flag, uri] = argv;
-  if (command === "export" && flag === "--from" && uri) {
-    const storage = await openStorage(uri);
-    try {
-      for await (const line of exportStore(storage)) {
+  const args = parse(argv);
+  const includeAuth = args?.switches.has("--include-auth") ?? false;
+  const from = args?.values.get("--from");
+  const to = args?.values.get("--to");
+  const store = args?.values.get("--store");
+  if (args?.command === "export" && from && args.values.size === 1) {
+    await using(await openStorage(from), async (storage) => {
+      for await (const line of exportStore(storage, { includeAuth })) {
         if (!process.stdout.write(line)) await new Promise((resolve) => process.stdout.once("drain", resolve));
       }
-    } finally {
-      await storage.close?.();
-    }
+    });
     return 0;
   }
-  if (command === "import" && flag === "--to" && uri) {
-    const storage = await openStorage(uri);
-    try {
-      const result = await importStore(storage, process.stdin);
-      process.stderr.write(`${JSON.stringify(result)}\n`);
-    } finally {
-      await storage.close?.();
+  if (args?.command === "import" && to && args.values.size === 1) {
+    const result = await using(await openStorage(to), (storage) =>
+      importStore(storage, process.stdin, { includeAuth }),
+    );
+    process.stderr.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  }
+  if (args?.command === "rotate-key" && store && args.values.size === 1 && !includeAuth) {
+    const next = process.env.KEYHIVE_NEW_ENCRYPTION_KEY;
+    if (!next) {
+      process.stderr.write("keyhive-storage: rotate-key needs KEYHIVE_NEW_ENCRYPTION_KEY (the new secret)\n");
+      return 2;
     }
+    const current = process.env.KEYHIVE_ENCRYPTION_KEY || undefined;
+    const result = await using(await openStorage(store, { raw: true }), (storage) =>
+      reencryptStorage(storage, { from: current, to: next }),
+    );
+    process.stderr.write(`${JSON.stringify(result)}\n`);
     return 0;
   }
   process.stderr.write(`${USAGE}\n`);

@@ -6,7 +6,13 @@ export {
   type ImportResult,
   importStore,
 } from "./backup.js";
-export { type EncryptionOptions, withEncryption } from "./encryption.js";
+export {
+  type EncryptionOptions,
+  type ReencryptOptions,
+  type ReencryptResult,
+  reencryptStorage,
+  withEncryption,
+} from "./encryption.js";
 export { createMemoryStorage } from "./memory.js";
 export type { KeyPager } from "./unstorage-keys.js";
 export {

@@ -9,6 +9,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportStore, importStore } from "../src/backup.js";
 import { D1_MIGRATION_SQL } from "../src/cloudflare-d1.js";
+import { withEncryption } from "../src/encryption.js";
 import { createFsStorage } from "../src/fs.js";
 import { createRedisStorage } from "../src/redis.js";
 
@@ -39,9 +40,16 @@ async function snapshot(storage: Storage) {
   return { keys, tokens: await storage.tokens.list(), settings: await storage.settings.all() };
 }
 
-function runCli(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  input?: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["dist/cli.js", ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["dist/cli.js", ...args], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, KEYHIVE_ENCRYPTION_KEY: "", KEYHIVE_NEW_ENCRYPTION_KEY: "", ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => {
@@ -85,6 +93,55 @@ describe("backup and migration", () => {
     expect(await snapshot(target)).toEqual(await snapshot(createFsStorage({ dir: fsDir })));
     await redis.quit();
     expect((await runCli(["nope"])).code).toBe(2);
+  });
+
+  it("leaves auth records out of exports and imports unless --include-auth / includeAuth", async () => {
+    const from = createFsStorage({ dir: join(dir, "auth") });
+    await from.settings.set("auth.sessionSecret", "signing-secret-not-for-backups");
+    await from.settings.set("auth.adminPasswordHash", "pbkdf2$1$00$hash");
+    await from.settings.set("setting.guestPasswordHash", "pbkdf2$1$00$guest");
+    await from.settings.set("setting.retries", 1);
+    const plain = await runCli(["export", "--from", `fs:${join(dir, "auth")}`]);
+    expect(plain.stdout).not.toContain("signing-secret-not-for-backups");
+    expect(plain.stdout).not.toContain("pbkdf2$");
+    expect(plain.stdout).toContain('"setting.retries"');
+    expect(JSON.parse(plain.stdout.split("\n")[0] as string)).toMatchObject({ includesAuth: false });
+    const full = await runCli(["export", "--from", `fs:${join(dir, "auth")}`, "--include-auth"]);
+    expect(full.stdout).toContain("signing-secret-not-for-backups");
+
+    const to = createFsStorage({ dir: join(dir, "auth-target") });
+    await to.settings.set("auth.sessionSecret", "the-target-s-own");
+    expect(await importStore(to, [full.stdout])).toMatchObject({ settings: 1, skippedAuth: 3 });
+    expect(await to.settings.get("auth.sessionSecret")).toBe("the-target-s-own");
+    expect(await importStore(to, [full.stdout], { includeAuth: true })).toMatchObject({ settings: 4, skippedAuth: 0 });
+    expect(await to.settings.get("auth.sessionSecret")).toBe("signing-secret-not-for-backups");
+  });
+
+  it("runs keyhive-storage rotate-key: every secret moves to KEYHIVE_NEW_ENCRYPTION_KEY", async () => {
+    const fsDir = join(dir, "rotate");
+    const [oldKey, newKey] = ["old-secret-0123456789abcdef0123", "new-secret-0123456789abcdef0123"];
+    const before = withEncryption(createFsStorage({ dir: fsDir }), { secret: oldKey });
+    await seed(before);
+    await before.settings.set("auth.sessionSecret", "signing-secret");
+    const expected = await snapshot(before);
+
+    const missing = await runCli(["rotate-key", "--store", `fs:${fsDir}`], "", { KEYHIVE_ENCRYPTION_KEY: oldKey });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("KEYHIVE_NEW_ENCRYPTION_KEY");
+    const rotated = await runCli(["rotate-key", "--store", `fs:${fsDir}`], "", {
+      KEYHIVE_ENCRYPTION_KEY: oldKey,
+      KEYHIVE_NEW_ENCRYPTION_KEY: newKey,
+    });
+    expect(rotated.stderr).toContain('"keys":1230');
+    expect(rotated.code).toBe(0);
+
+    const after = withEncryption(createFsStorage({ dir: fsDir }), { secret: newKey });
+    expect(await snapshot(after)).toEqual(expected);
+    expect(await after.settings.get("auth.sessionSecret")).toBe("signing-secret");
+    await expect(withEncryption(createFsStorage({ dir: fsDir }), { secret: oldKey }).keys.list()).rejects.toThrow();
+    // The export with the new secret holds the plaintext secrets again, identical to before.
+    const exported = await runCli(["export", "--from", `fs:${fsDir}`], "", { KEYHIVE_ENCRYPTION_KEY: newKey });
+    expect(exported.stdout).toContain(expected.keys[0]?.secret);
   });
 });
 

@@ -5,6 +5,7 @@ import memoryDriver from "unstorage/drivers/memory";
 import { describe, expect, it } from "vitest";
 import { withEncryption } from "../src/encryption.js";
 import { createUnstorageStorage } from "../src/unstorage-storage.js";
+import { testRotation } from "./rotation.case.js";
 
 const secret = "test-encryption-key-0123456789abcdef";
 
@@ -41,6 +42,50 @@ describe("withEncryption", () => {
     await enc.keys.put(fresh);
     await expect(withEncryption(plain, { secret: "wrong-secret" }).keys.get(fresh.id)).rejects.toThrow();
   });
+});
+
+describe("withEncryption of auth records", () => {
+  it("seals the session-signing secret and the other auth records, and leaves other settings readable", async () => {
+    const raw = createStorage({ driver: memoryDriver() });
+    const plain = createUnstorageStorage(raw);
+    const storage = withEncryption(plain, { secret });
+    await storage.settings.set("auth.sessionSecret", "signing-secret-PLAINTEXT");
+    await storage.settings.set("auth.adminPasswordHash", "pbkdf2$1$00$PLAINHASH");
+    await storage.settings.set("auth.adminTokens", [{ id: "adm-1", hash: "HASHPLAIN" }]);
+    await storage.settings.set("setting.guestPasswordHash", null);
+    await storage.settings.set("setting.retries", 2);
+    const stored = await dump(raw);
+    for (const plaintext of ["signing-secret-PLAINTEXT", "PLAINHASH", "HASHPLAIN"])
+      expect(stored).not.toContain(plaintext);
+    expect(await plain.settings.get("auth.sessionSecret")).toMatch(/^enc:v1:/);
+    expect(await plain.settings.get("setting.guestPasswordHash")).toMatch(/^enc:v1:/);
+    expect(await plain.settings.get("setting.retries")).toBe(2);
+    expect(await storage.settings.get("auth.sessionSecret")).toBe("signing-secret-PLAINTEXT");
+    expect(await storage.settings.all()).toEqual({
+      "auth.sessionSecret": "signing-secret-PLAINTEXT",
+      "auth.adminPasswordHash": "pbkdf2$1$00$PLAINHASH",
+      "auth.adminTokens": [{ id: "adm-1", hash: "HASHPLAIN" }],
+      "setting.guestPasswordHash": null,
+      "setting.retries": 2,
+    });
+    await expect(
+      withEncryption(plain, { secret: "wrong-secret" }).settings.get("auth.sessionSecret"),
+    ).rejects.toThrow();
+  });
+
+  it("reads a session secret stored before encryption was on", async () => {
+    const plain = createUnstorageStorage(createStorage({ driver: memoryDriver() }));
+    await plain.settings.set("auth.sessionSecret", "legacy-plain-secret");
+    expect(await withEncryption(plain, { secret }).settings.get("auth.sessionSecret")).toBe("legacy-plain-secret");
+  });
+});
+
+testRotation({
+  name: "memory",
+  create: async () => {
+    const raw = createStorage({ driver: memoryDriver() });
+    return { storage: createUnstorageStorage(raw), raw: () => dump(raw) };
+  },
 });
 
 testStorage({

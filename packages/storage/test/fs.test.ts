@@ -1,10 +1,11 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvalidRecordNameError, newKeyRecord } from "@keyhive/gateway";
 import { testStorage } from "@keyhive/gateway/testing/storage";
 import { afterAll, describe, expect, it } from "vitest";
 import { createFsStorage } from "../src/fs.js";
+import { testRotation } from "./rotation.case.js";
 
 const dirs: string[] = [];
 const tempDir = async () => {
@@ -16,6 +17,18 @@ const tempDir = async () => {
 testStorage({
   name: "fs",
   create: async ({ now }) => createFsStorage({ dir: await tempDir(), now }),
+});
+
+testRotation({
+  name: "fs",
+  create: async () => {
+    const dir = await tempDir();
+    const raw = async () => {
+      const files = (await modes(dir)).filter((e) => !e.dir);
+      return (await Promise.all(files.map((f) => readFile(f.path, "utf8")))).join("\n");
+    };
+    return { storage: createFsStorage({ dir }), raw };
+  },
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { testStorage } from "@keyhive/gateway/testing/storage";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll } from "vitest";
 import { createRedisStorage } from "../src/redis.js";
+import { testRotation } from "./rotation.case.js";
 
 let server: RedisServer;
 let admin: Redis;
@@ -22,5 +23,17 @@ testStorage({
   create: async ({ now }) => {
     await admin.flushdb();
     return createRedisStorage({ url: server.url, now });
+  },
+});
+
+testRotation({
+  name: "redis",
+  create: async () => {
+    await admin.flushdb();
+    const raw = async () => {
+      const keys = await admin.keys("*");
+      return keys.length ? (await admin.mget(...keys)).join("\n") : "";
+    };
+    return { storage: await createRedisStorage({ client: admin }), raw };
   },
 });
