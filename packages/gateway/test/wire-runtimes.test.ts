@@ -173,6 +173,19 @@ function wireSuite(name: string, start: () => Promise<{ call: Call; close(): Pro
         expect(last.error?.code, behaviour).toBe("stream_interrupted");
         expect(last.error?.message, behaviour).toMatch(/interrupted/);
         expect(list).not.toContain("[DONE]");
+        // The same fault in a JSON answer (half the body, then a close or a reset) is caught
+        // before the client sees a byte: alone it is a clear 502, next to a healthy key it fails over.
+        const alone = await h.chat(false);
+        expect(alone.status, behaviour).toBe(502);
+        expect(((await alone.json()) as { error: { message: string } }).error.message).toMatch(/Upstream/);
+        await h.only([keyOf(behaviour, 1), keyOf("ok-close")]);
+        for (let i = 0; i < 4; i++) {
+          const res = await h.chat(false);
+          expect(res.status, behaviour).toBe(200);
+          expect(
+            ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content,
+          ).toBe(CONTENT);
+        }
       }
     }, 60_000);
 

@@ -14,6 +14,7 @@ import type { ApiKind, FailureClass, Provider } from "../spec/provider.js";
 import { forwardableResponseHeaders } from "../util/headers.js";
 import { type ClientAuth, type ClientIdentity, extractClientCredential } from "./client-auth.js";
 import { blameNoKeyForAPage } from "./html-page.js";
+import { isCompleteJson, isJsonType, readJsonAnswer } from "./json-answer.js";
 import { decodeLeftover, decodeLeftoverBytes, leftoverEncoding } from "./leftover-encoding.js";
 import { forwardClientKey } from "./pass-through.js";
 import { prepareRequest } from "./prepare-request.js";
@@ -307,6 +308,11 @@ export function createProxy(deps: ProxyDeps) {
         const sse = (final.headers.get("content-type") ?? "").includes("text/event-stream");
         const length = Number(final.headers.get("content-length") ?? Number.NaN);
         const buffered = bufferedBodyOf(final);
+        const answerWhole = (bytes: Uint8Array) => {
+          deps.pool.reportSuccess(key.id);
+          report(final.status, key.id, [bytes.subarray(Math.max(0, bytes.byteLength - 4096))]);
+          return new Response(bytes as Uint8Array<ArrayBuffer>, { status: final.status, headers });
+        };
         if (buffered || (!sse && length <= SMALL_BODY_BYTES)) {
           // A small, complete answer (JSON): reading it whole is cheaper than piping two streams,
           // and a failure while reading is still before the client's first byte, so it fails over.
@@ -326,9 +332,7 @@ export function createProxy(deps: ProxyDeps) {
             if (now() >= deadline || retriesLeft-- <= 0) break;
             continue;
           }
-          deps.pool.reportSuccess(key.id);
-          report(final.status, key.id, [bytes.subarray(Math.max(0, bytes.byteLength - 4096))]);
-          return new Response(bytes as Uint8Array<ArrayBuffer>, { status: final.status, headers });
+          return answerWhole(bytes);
         }
         const chunks = responseChunks(final);
         if (!chunks) {
@@ -354,6 +358,23 @@ export function createProxy(deps: ProxyDeps) {
           await source.cancel(error);
           if (failed("Upstream stream failed before its first byte", error) === "stop") break;
           continue;
+        }
+        if (!first.done && !sse && isJsonType(final.headers.get("content-type"))) {
+          let read: Awaited<ReturnType<typeof readJsonAnswer>>;
+          try {
+            read = await readJsonAnswer(source, first.value, SMALL_BODY_BYTES);
+          } catch (error) {
+            if (failed("Upstream body failed", error) === "stop") break;
+            continue;
+          }
+          if ("whole" in read) {
+            settle();
+            if (isCompleteJson(read.whole)) return answerWhole(read.whole);
+            lastError = failAttempt(key.id, "Upstream JSON answer ended before it was complete.");
+            if (now() >= deadline || retriesLeft-- <= 0) break;
+            continue;
+          }
+          first = { done: false, value: read.prefix };
         }
         clearTimeout(timer);
         if (first.done && final.status === 200) {
