@@ -1,14 +1,27 @@
 /**
  * Per-token limits: requests per minute and daily request/token quotas, answered with
- * OpenAI-style 429s. Minute windows are counted by this instance; daily quotas add the usage
- * other instances have written (refreshed with shared state), so replicas converge on them.
+ * OpenAI-style 429s. Both request limits are counted at admission, so concurrent requests
+ * cannot overshoot them on one instance: the minute window counts admitted requests, and each
+ * admitted request holds a daily reservation until its usage is recorded (or it ends without
+ * an outcome). Daily token quotas can only compare tokens already used: an in-flight request's
+ * tokens are unknown until its answer ends.
+ *
+ * Daily quotas add the usage of other instances given to `setOthers`; across instances they
+ * are not exact (see README, "Consistency across instances").
  */
 import type { UsageMeter } from "../pool/usage-meter.js";
 import { errors } from "../spec/errors.js";
 import type { TokenRecord } from "../spec/storage.js";
 
+/** Gives back an admitted request's daily reservation; calling it again does nothing. */
+export type ReleaseReservation = () => void;
+
+const nothingToRelease: ReleaseReservation = () => {};
+
 export class TokenLimits {
   private minute = new Map<string, { window: number; count: number }>();
+  /** Admitted requests per token whose usage is not recorded yet. */
+  private reserved = new Map<string, number>();
   /** Today's usage by other instances, per token id. */
   private others = new Map<string, { requests: number; tokens: number }>();
 
@@ -21,28 +34,32 @@ export class TokenLimits {
     this.others = usage;
   }
 
-  /** Throws a 429 when the token is over a limit; otherwise counts the request. */
-  admit(token: TokenRecord | undefined): void {
-    if (!token) return;
+  /**
+   * Throws a 429 when the token is over a limit; otherwise counts the request against its
+   * minute window and reserves one of its daily requests. The caller must release the
+   * reservation exactly when the request's usage is recorded (same synchronous step) or when it
+   * ends without an outcome.
+   */
+  admit(token: TokenRecord | undefined): ReleaseReservation {
+    if (!token) return nothingToRelease;
     const at = this.now();
-    if (token.rpm !== undefined) {
-      const window = Math.floor(at / 60_000);
-      const slot = this.minute.get(token.id);
-      const count = slot && slot.window === window ? slot.count : 0;
-      if (count >= token.rpm) {
-        const retryAfter = Math.ceil(((window + 1) * 60_000 - at) / 1000);
-        throw errors.rateLimited(
-          `Token '${token.name}' is limited to ${token.rpm} requests per minute.`,
-          retryAfter,
-          "token_rpm_exceeded",
-        );
-      }
-      this.minute.set(token.id, { window, count: count + 1 });
+    // Every check before any count: a request refused by one limit uses up no other.
+    const window = Math.floor(at / 60_000);
+    const slot = this.minute.get(token.id);
+    const minuteCount = slot && slot.window === window ? slot.count : 0;
+    if (token.rpm !== undefined && minuteCount >= token.rpm) {
+      const retryAfter = Math.ceil(((window + 1) * 60_000 - at) / 1000);
+      throw errors.rateLimited(
+        `Token '${token.name}' is limited to ${token.rpm} requests per minute.`,
+        retryAfter,
+        "token_rpm_exceeded",
+      );
     }
+    const reserved = this.reserved.get(token.id) ?? 0;
     if (token.dailyRequests !== undefined || token.dailyTokens !== undefined) {
       const local = this.meter.local("token", token.id);
       const other = this.others.get(token.id) ?? { requests: 0, tokens: 0 };
-      const requests = (local?.requests ?? 0) + other.requests;
+      const requests = (local?.requests ?? 0) + other.requests + reserved;
       const tokens = (local ? local.promptTokens + local.completionTokens : 0) + other.tokens;
       const untilMidnight = Math.ceil((86_400_000 - (at % 86_400_000)) / 1000);
       if (token.dailyRequests !== undefined && requests >= token.dailyRequests) {
@@ -60,16 +77,16 @@ export class TokenLimits {
         );
       }
     }
-  }
-}
-
-/** A token's provider and model scope; throws an OpenAI-style 403 outside it. */
-export function checkTokenScope(token: TokenRecord | undefined, providerId: string, model: string | undefined): void {
-  if (!token) return;
-  if (token.providers && !token.providers.includes(providerId)) {
-    throw errors.forbidden(`This token may not use provider '${providerId}'.`, "provider_not_allowed");
-  }
-  if (token.models && model && !token.models.includes(model)) {
-    throw errors.forbidden(`This token may not use model '${model}'.`, "model_not_allowed");
+    if (token.rpm !== undefined) this.minute.set(token.id, { window, count: minuteCount + 1 });
+    if (token.dailyRequests === undefined) return nothingToRelease;
+    this.reserved.set(token.id, reserved + 1);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      const left = (this.reserved.get(token.id) ?? 1) - 1;
+      if (left > 0) this.reserved.set(token.id, left);
+      else this.reserved.delete(token.id);
+    };
   }
 }
