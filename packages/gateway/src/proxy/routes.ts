@@ -6,6 +6,7 @@
 import type { Context, Hono } from "hono";
 import { GatewayError } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
+import { canonicalNativePath } from "./native-path.js";
 import type { ProxyTarget } from "./pipeline.js";
 
 /** OpenAI-compatible operations every provider may serve. */
@@ -46,7 +47,8 @@ export function registerProxyRoutes(
           return await proxy(c, {
             provider,
             api: "native",
-            path: c.req.path.slice(strip.length),
+            // Hono's path has escapes of reserved characters (`%2F`) still in; see native-path.ts.
+            path: canonicalNativePath(c.req.path.slice(strip.length)),
             describe: route.describe,
           });
         } catch (error) {
