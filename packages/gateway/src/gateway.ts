@@ -176,11 +176,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     now,
     onStateChanged: () => sync.sync(),
     backgroundJobs: options.backgroundJobs ?? true,
-    authenticateClient: (credential) =>
-      auth.authenticate(credential).then(
-        () => true,
-        () => false,
-      ),
     onError,
   });
 

@@ -1,6 +1,6 @@
 /**
- * The admin surface mounted at the gateway root: `/admin/api/*` (admin only), `/metrics`
- * (admin or client token), and the public key page API (`/public/api/*`, per access mode).
+ * The admin surface mounted at the gateway root: `/admin/api/*` and `/metrics` (admin only),
+ * and the public key page API (`/public/api/*`, per access mode).
  * See packages/gateway/ADMIN-API.md for the routes.
  */
 import { Hono, type MiddlewareHandler } from "hono";
@@ -13,7 +13,7 @@ import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import { errors } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
 import type { Storage } from "../spec/storage.js";
-import { AdminCredentials, adminAuth, authenticateAdmin, bearerOf } from "./admin-auth.js";
+import { AdminCredentials, adminAuth } from "./admin-auth.js";
 import { adminTokensRoutes } from "./admin-tokens-routes.js";
 import { loginRoutes, sessionRoutes } from "./auth-routes.js";
 import { backupRoutes } from "./backup-routes.js";
@@ -50,8 +50,6 @@ export interface AdminApiDeps {
    * @default true
    */
   backgroundJobs?: boolean;
-  /** Whether a credential is a valid client token (lets scrapers read `/metrics`). */
-  authenticateClient?: (credential: string) => Promise<boolean>;
   /** PBKDF2 iterations of new password hashes (tests lower it). @default 100000 */
   passwordIterations?: number;
   /** Admin session lifetime (ms). @default 43200000 (12 h) */
@@ -156,14 +154,12 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
     "/public/api",
     publicRoutes({ pool, providers, settings, sessions, limiter, now, guestSessionTtlMs: 24 * 3_600_000 }),
   );
-  app.get("/metrics", async (c) => {
-    const bearer = bearerOf(c);
-    const asClient = bearer !== undefined && deps.authenticateClient ? await deps.authenticateClient(bearer) : false;
-    if (!asClient && !(await authenticateAdmin(c, { storage, sessions, limiter }, credentials))) {
-      throw errors.unauthorized("Metrics need an admin session, an admin credential or a client token.");
-    }
-    return c.body(metrics.render(pool), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-  });
+  // Counters of every provider and the pool's size: admin only, like the admin API (scrapers
+  // send an admin token). Client tokens, however scoped, must not read other providers' traffic.
+  app.use("/metrics", adminAuth({ storage, sessions, limiter }, credentials));
+  app.get("/metrics", (c) =>
+    c.body(metrics.render(pool), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }),
+  );
 
   return {
     app,

@@ -15,8 +15,8 @@ describe("Prometheus metrics", () => {
   });
   afterAll(() => rig.close());
 
-  it("exposes request counts, a latency histogram and pool gauges to a client token", async () => {
-    const res = await fetch(`${rig.url}/metrics`, { headers: { authorization: `Bearer ${CLIENT_TOKEN}` } });
+  it("exposes request counts, a latency histogram and pool gauges to an admin", async () => {
+    const res = await adminCall(rig, "/metrics");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/plain; version=0.0.4");
     const text = await res.text();
@@ -34,8 +34,11 @@ describe("Prometheus metrics", () => {
     for (let i = 1; i < buckets.length; i++) expect(buckets[i]).toBeGreaterThanOrEqual(buckets[i - 1]!);
   });
 
-  it("accepts admin credentials and sessions, refuses everyone else", async () => {
+  it("accepts admin credentials, admin tokens and sessions, refuses everyone else", async () => {
     expect((await adminCall(rig, "/metrics")).status).toBe(200);
+    const created = await adminCall(rig, "/admin/api/admin-tokens", { json: { name: "prometheus" } });
+    const { token: scraper } = (await created.json()) as { token: string };
+    expect((await fetch(`${rig.url}/metrics`, { headers: { authorization: `Bearer ${scraper}` } })).status).toBe(200);
     const cookie = cookieOf(await adminLogin(rig));
     expect((await fetch(`${rig.url}/metrics`, { headers: { cookie } })).status).toBe(200);
     expect((await fetch(`${rig.url}/metrics`)).status).toBe(401);
@@ -43,5 +46,24 @@ describe("Prometheus metrics", () => {
       (await fetch(`${rig.url}/metrics`, { headers: { authorization: "Bearer nope", "x-forwarded-for": "10.7.7.7" } }))
         .status,
     ).toBe(401);
+  });
+
+  it("refuses client tokens, scoped or not, with a JSON 401", async () => {
+    const scoped = await adminCall(rig, "/admin/api/tokens", { json: { name: "one-provider", providers: ["openai"] } });
+    const { token: scopedToken } = (await scoped.json()) as { token: string };
+    const clients: [string, string][] = [
+      [CLIENT_TOKEN, "10.8.8.1"],
+      [scopedToken, "10.8.8.2"],
+    ];
+    for (const [token, ip] of clients) {
+      const res = await fetch(`${rig.url}/metrics`, {
+        headers: { authorization: `Bearer ${token}`, "x-forwarded-for": ip },
+      });
+      expect(res.status).toBe(401);
+      expect(res.headers.get("content-type")).toContain("application/json");
+      const { error } = (await res.json()) as { error: { type: string } };
+      expect(error.type).toBe("authentication_error");
+      expect(JSON.stringify(error)).not.toContain("keyhive_requests_total");
+    }
   });
 });

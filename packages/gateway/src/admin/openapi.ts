@@ -9,7 +9,7 @@ interface Route {
   path: string;
   summary: string;
   /** Who may call it. @default "admin" */
-  auth?: "admin" | "none" | "admin-or-token" | "page";
+  auth?: "admin" | "none" | "page";
   body?: string;
   responses?: Record<string, string>;
 }
@@ -162,13 +162,18 @@ const ROUTES: Route[] = [
     path: "/admin/api/stats/top-keys",
     summary: "Top-N keys by balance (filterOutliers caps at 2× p75).",
   },
-  { method: "get", path: "/admin/api/backup", summary: "JSON lines of keys, tokens and settings (secrets included)." },
+  {
+    method: "get",
+    path: "/admin/api/backup",
+    summary: "JSON lines of keys, tokens and settings (key secrets included; auth records only with includeAuth=true).",
+  },
   {
     method: "post",
     path: "/admin/api/restore",
-    summary: "Restore JSON lines (≤ 64 MiB).",
+    summary:
+      "Restore JSON lines (≤ 64 MiB), validated in full before any write; auth records only with includeAuth=true.",
     body: "JSON lines",
-    responses: { "200": "{keys, duplicates, tokens, settings}" },
+    responses: { "200": "{keys, duplicates, tokens, settings, skippedAuth}", "400": "bad line N: nothing written" },
   },
   {
     method: "get",
@@ -190,7 +195,7 @@ const ROUTES: Route[] = [
     summary: "Masked keys with balance and status (per access mode).",
     auth: "page",
   },
-  { method: "get", path: "/metrics", summary: "Prometheus metrics.", auth: "admin-or-token" },
+  { method: "get", path: "/metrics", summary: "Prometheus metrics (admin credentials or session).", auth: "admin" },
 ];
 
 const errorSchema = {
@@ -209,12 +214,7 @@ const errorSchema = {
 };
 
 function operation(route: Route) {
-  const security =
-    route.auth === "none" || route.auth === "page"
-      ? []
-      : route.auth === "admin-or-token"
-        ? [{ bearer: [] }, { session: [] }]
-        : [{ bearer: [] }, { session: [] }];
+  const security = route.auth === "none" || route.auth === "page" ? [] : [{ bearer: [] }, { session: [] }];
   const responses: Record<string, unknown> = {};
   for (const [status, description] of Object.entries(route.responses ?? { "200": "OK" })) {
     responses[status] = { description };
