@@ -12,7 +12,7 @@ testProvider({
   // "slow" with a short delay: chunks leave the mock one by one, like a real token stream.
   mock: () => startMockOpenAI({ keys: { [OK]: "slow", [BROKE]: "no-quota", [DOWN]: "server-error" }, slowMs: 10 }),
   validKeys: [OK, "sk-abc123def456ghi789", "relay-token-123456"],
-  invalidKeyFormats: ["", "short", "has space in it", `sk-${"a".repeat(300)}`],
+  invalidKeyFormats: ["", "short", "has space in it", `sk-${"a".repeat(300)}`, "<script>alert(1)</script>"],
   workingKey: OK,
   requests: [
     {

@@ -21,12 +21,21 @@ export interface OpenAIProviderSettings extends ProviderSettings {
   baseURL?: string;
   /**
    * Which key shapes to accept. OpenAI keys are `sk-…` / `sk-proj-…`; relays use arbitrary
-   * tokens, so the default accepts any 8–256 printable characters without spaces.
+   * tokens, so the default accepts 8–256 visible ASCII characters except the markup and quoting
+   * ones (`<`, `>`, `"`, `'`, `\`, the backtick); spaces and control characters never match.
+   * @default OPENAI_KEY_PATTERN
+   * @example createOpenAI({ id: "relay", keyPattern: /^relay-[a-z0-9]{32}$/ })
    */
   keyPattern?: RegExp;
   /** Models a bare `/v1/...` request routes here. @default /^(gpt-|o\d|chatgpt-|text-embedding-|dall-e|gpt-image|tts-|whisper-|omni-moderation|davinci|babbage)/ */
   modelPattern?: RegExp;
 }
+
+/**
+ * Visible ASCII (0x21–0x7e) without `"` `'` `<` `>` `\` and `` ` ``: a key is pasted into
+ * headers, JSON and the admin UI, and no real key needs a character that means markup or quoting.
+ */
+export const OPENAI_KEY_PATTERN = /^[\x21\x23-\x26\x28-\x3b\x3d\x3f-\x5b\x5d-\x5f\x61-\x7e]{8,256}$/;
 
 const DEFAULT_MODEL_PATTERN =
   /^(gpt-|o\d|chatgpt-|text-embedding-|dall-e|gpt-image|tts-|whisper-|omni-moderation|davinci|babbage)/;
@@ -37,7 +46,7 @@ const DEFAULT_MODEL_PATTERN =
  */
 export function createOpenAI(settings: OpenAIProviderSettings = {}): Provider {
   const baseURL = settings.baseURL ?? "https://api.openai.com/v1";
-  const keyPattern = settings.keyPattern ?? /^[\x21-\x7e]{8,256}$/;
+  const keyPattern = settings.keyPattern ?? OPENAI_KEY_PATTERN;
   const modelPattern = settings.modelPattern ?? DEFAULT_MODEL_PATTERN;
   const doFetch = settings.fetch ?? ((input, init) => fetch(input, init));
   const extraHeaders = settings.headers ?? {};
