@@ -26,11 +26,12 @@ export function createFsStorage(options: FsStorageOptions): Storage {
   });
 }
 
-/** Temporary files are dot-files (`.<name>.<random>.tmp`): listings skip them. */
+/** Temporary files are dot-files (`.<name>.<pid>-<n>-<nonce>.tmp`): listings skip them. */
 const isTemporary = (name: string) => name.startsWith(".");
 
 const fsDriver = defineDriver((opts: { base: string }) => {
   const base = resolve(opts.base);
+  const nonce = randomBytes(4).toString("hex");
   const path = (key: string) => {
     const parts = key.split(":").filter(Boolean);
     // Record names are checked before they get here; this guards the driver on its own.
@@ -58,24 +59,21 @@ const fsDriver = defineDriver((opts: { base: string }) => {
     await fsp.chmod(dir, FS_DIR_MODE);
   }
 
+  let writes = 0;
   async function writeAtomic(file: string, value: string): Promise<void> {
     const dir = dirname(file);
     await ensureDir(dir);
-    const tmp = join(dir, `.${basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
-    const handle = await fsp.open(tmp, "wx", FS_FILE_MODE);
+    // Unique per process and write; `wx` fails rather than share a file with another writer.
+    const tmp = join(dir, `.${basename(file)}.${process.pid}-${(writes++).toString(36)}-${nonce}.tmp`);
+    // Created 0600 (a loose umask cannot widen it), then set exactly (a strict one cannot narrow
+    // it). The rename replaces the record's file, so a rewrite never keeps an older mode.
     try {
-      await handle.chmod(FS_FILE_MODE);
-      await handle.writeFile(value, "utf8");
-    } catch (error) {
-      await handle.close();
-      await fsp.unlink(tmp).catch(() => {});
-      throw error;
-    }
-    await handle.close();
-    try {
+      await fsp.writeFile(tmp, value, { encoding: "utf8", mode: FS_FILE_MODE, flag: "wx" });
+      await fsp.chmod(tmp, FS_FILE_MODE);
       await fsp.rename(tmp, file);
     } catch (error) {
-      await fsp.unlink(tmp).catch(() => {});
+      // EEXIST: the name was someone else's file; leave it.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") await fsp.unlink(tmp).catch(() => {});
       throw error;
     }
   }

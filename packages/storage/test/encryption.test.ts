@@ -1,4 +1,4 @@
-import { newKeyRecord } from "@keyhive/gateway";
+import { createGateway, newKeyRecord } from "@keyhive/gateway";
 import { testStorage } from "@keyhive/gateway/testing/storage";
 import { createStorage } from "unstorage";
 import memoryDriver from "unstorage/drivers/memory";
@@ -71,6 +71,33 @@ describe("withEncryption of auth records", () => {
     await expect(
       withEncryption(plain, { secret: "wrong-secret" }).settings.get("auth.sessionSecret"),
     ).rejects.toThrow();
+  });
+
+  it("keeps a gateway's session-signing secret and password hash sealed, and its sign-in working", async () => {
+    const raw = createStorage({ driver: memoryDriver() });
+    const plain = createUnstorageStorage(raw);
+    const gateway = createGateway({
+      providers: [],
+      storage: withEncryption(plain, { secret }),
+      adminPassword: "admin-password-for-encryption",
+      onError: () => {},
+    });
+    await gateway.ready();
+    const login = () =>
+      gateway.app.request("http://gw.test/admin/api/login", {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "http://gw.test" },
+        body: JSON.stringify({ password: "admin-password-for-encryption" }),
+      });
+    const res = await login();
+    expect(res.status).toBe(200);
+    const cookie = res.headers.getSetCookie()[0]?.split(";")[0] ?? "";
+    const session = await gateway.app.request("http://gw.test/admin/api/session", { headers: { cookie } });
+    expect(session.status).toBe(200);
+    const sessionSecret = await plain.settings.get<string>("auth.sessionSecret");
+    expect(sessionSecret).toMatch(/^enc:v1:/);
+    expect(await plain.settings.get("auth.adminPasswordHash")).toMatch(/^enc:v1:/);
+    expect(await dump(raw)).not.toContain("pbkdf2$");
   });
 
   it("reads a session secret stored before encryption was on", async () => {

@@ -82,15 +82,22 @@ describe("fs storage on disk", () => {
     }
   });
 
-  it("keeps a stricter umask's result no looser than 0600/0700", async () => {
-    const dir = join(await tempDir(), "strict");
-    const previous = process.umask(0o077);
-    try {
-      const storage = createFsStorage({ dir });
-      await storage.settings.set("setting.retries", 2);
-      for (const entry of await modes(dir)) expect(entry.mode).toBe(entry.dir ? 0o700 : 0o600);
-    } finally {
-      process.umask(previous);
+  it("sets the same modes under strict umasks, even one that takes the owner's write bit", async () => {
+    for (const umask of [0o077, 0o277]) {
+      const dir = join(await tempDir(), "strict");
+      const previous = process.umask(umask);
+      try {
+        const storage = createFsStorage({ dir });
+        await storage.settings.set("setting.retries", 2);
+        await storage.settings.set("setting.retries", 3);
+        expect(await storage.settings.get("setting.retries")).toBe(3);
+        const entries = await modes(dir);
+        expect(entries.filter((e) => !e.dir).length).toBe(2); // the setting and meta/revision
+        for (const entry of entries)
+          expect([umask, entry.path, entry.mode]).toEqual([umask, entry.path, entry.dir ? 0o700 : 0o600]);
+      } finally {
+        process.umask(previous);
+      }
     }
   });
 
