@@ -76,7 +76,7 @@ describe("Cache-Control: no-store on every admin API response", () => {
   it("on every documented route, as admin and without credentials, whatever the status", async () => {
     const statuses = new Set<number>();
     for (const route of ADMIN_ROUTES) {
-      for (const headers of [{}, { authorization: "" }]) {
+      for (const headers of [{}, { authorization: "" }] as Record<string, string>[]) {
         const res = await send(route, headers);
         statuses.add(res.status);
         expect(res.headers.get("cache-control"), `${route.method} ${route.path} → ${res.status}`).toBe("no-store");
