@@ -1,0 +1,22 @@
+/** The short chaos soak (`npm run soak` for 20 s, see SOAK.md) against the bun gateway. */
+import { expect, it } from "vitest";
+import { runSoak } from "../../../scripts/soak/run.mjs";
+
+it(
+  "survives 20 s of 200 clients over a pool of every wire fault, with admin writes and re-checks",
+  async () => {
+    const { status, report, output } = await runSoak({ runtime: "bun", seconds: 20 });
+    expect(status, output).toBe(0);
+    expect(report?.failures).toEqual([]);
+    expect(Object.values(report?.checks ?? {}).every(Boolean)).toBe(true);
+    const requests = report?.requests;
+    expect(requests?.requests).toBeGreaterThan(20 * 50);
+    // Some requests of each kind were answered, interrupted mid-stream and aborted by the client.
+    expect(requests?.ok).toBeGreaterThan(0);
+    expect(requests?.okStream).toBeGreaterThan(0);
+    expect(requests?.streamErrorEvents).toBeGreaterThan(0);
+    expect(requests?.aborted).toBeGreaterThan(0);
+    expect(report?.admin.operations).toBeGreaterThan(10);
+  },
+  20_000 + 120_000,
+);
