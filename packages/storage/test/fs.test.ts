@@ -5,6 +5,7 @@ import { InvalidRecordNameError, newKeyRecord } from "@keyhive/gateway";
 import { testStorage } from "@keyhive/gateway/testing/storage";
 import { afterAll, describe, expect, it } from "vitest";
 import { createFsStorage } from "../src/fs.js";
+import { testRecordNames } from "./record-names.case.js";
 import { testRotation } from "./rotation.case.js";
 
 const dirs: string[] = [];
@@ -18,6 +19,8 @@ testStorage({
   name: "fs",
   create: async ({ now }) => createFsStorage({ dir: await tempDir(), now }),
 });
+
+testRecordNames({ name: "fs", create: async () => createFsStorage({ dir: await tempDir() }) });
 
 testRotation({
   name: "fs",

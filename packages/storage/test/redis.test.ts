@@ -3,6 +3,7 @@ import { testStorage } from "@keyhive/gateway/testing/storage";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll } from "vitest";
 import { createRedisStorage } from "../src/redis.js";
+import { testRecordNames } from "./record-names.case.js";
 import { testRotation } from "./rotation.case.js";
 
 let server: RedisServer;
@@ -23,6 +24,14 @@ testStorage({
   create: async ({ now }) => {
     await admin.flushdb();
     return createRedisStorage({ url: server.url, now });
+  },
+});
+
+testRecordNames({
+  name: "redis",
+  create: async () => {
+    await admin.flushdb();
+    return createRedisStorage({ client: admin });
   },
 });
 

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { testStorage } from "@keyhive/gateway/testing/storage";
 import { createKVStorage, KV_MAX_KEYS_PER_ADD } from "../../src/cloudflare-kv.js";
+import { testRecordNames } from "../record-names.case.js";
 
 let run = 0;
 
@@ -13,4 +14,9 @@ testStorage({
     largePoolSize: 10_000,
     importChunk: KV_MAX_KEYS_PER_ADD,
   },
+});
+
+testRecordNames({
+  name: "cloudflare-kv",
+  create: () => createKVStorage({ binding: env.KV, base: `names-${Date.now()}` }),
 });
