@@ -5,6 +5,7 @@
  * byte — a cut one fails over like any failed attempt. Larger ones stream as they come.
  */
 import type { ChunkSource } from "../runtime/chunk-source.js";
+import { concatBytes } from "../util/bytes.js";
 
 const decoder = new TextDecoder();
 
@@ -23,11 +24,11 @@ export async function readJsonAnswer(
   let size = first.byteLength;
   while (size <= limit) {
     const next = await source.next();
-    if (next.done) return { whole: concat(parts, size) };
+    if (next.done) return { whole: concatBytes(parts) };
     parts.push(next.value);
     size += next.value.byteLength;
   }
-  return { prefix: concat(parts, size) };
+  return { prefix: concatBytes(parts) };
 }
 
 export function isCompleteJson(bytes: Uint8Array): boolean {
@@ -37,15 +38,4 @@ export function isCompleteJson(bytes: Uint8Array): boolean {
   } catch {
     return false;
   }
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
 }

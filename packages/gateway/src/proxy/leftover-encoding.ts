@@ -6,7 +6,7 @@
  * signature is decoded here with the web-standard `DecompressionStream`. JSON and SSE text never
  * start with those signatures, so an already decoded body passes untouched.
  */
-import { type ChunkSource, chunkSourceOf } from "../runtime/chunk-source.js";
+import { type ChunkSource, chunkSourceOf, webStreamOf } from "../runtime/chunk-source.js";
 
 type Format = "gzip" | "deflate";
 
@@ -26,21 +26,7 @@ export function leftoverEncoding(contentEncoding: string | null, first: Uint8Arr
  * on; otherwise the same chunks. `first` is that chunk, already read.
  */
 export function decodeLeftover(source: ChunkSource, first: Uint8Array, format: Format): ChunkSource {
-  const encoded = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(first);
-    },
-    async pull(controller) {
-      try {
-        const next = await source.next();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    cancel: (reason) => source.cancel(reason),
-  });
+  const encoded = webStreamOf(source, first);
   return chunkSourceOf(
     encoded.pipeThrough(new DecompressionStream(format) as unknown as TransformStream<Uint8Array, Uint8Array>),
   );

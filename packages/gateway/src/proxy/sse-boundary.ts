@@ -4,6 +4,8 @@
  * error event and the client parses every event it got — instead of half a JSON object glued to
  * the error. At most one partial event is held; complete events pass at once.
  */
+import { concatBytes } from "../util/bytes.js";
+
 const LF = 10;
 const CR = 13;
 
@@ -29,14 +31,14 @@ export class SseBoundary {
       this.held.push(chunk);
       return undefined;
     }
-    const out = this.held.length === 0 ? chunk.subarray(0, end) : concat([...this.held, chunk.subarray(0, end)]);
+    const out = this.held.length === 0 ? chunk.subarray(0, end) : concatBytes([...this.held, chunk.subarray(0, end)]);
     this.held = end < chunk.length ? [chunk.subarray(end)] : [];
     return out;
   }
 
   /** The stream ended cleanly: whatever is held goes out as it came. */
   flush(): Uint8Array | undefined {
-    const rest = this.held.length === 0 ? undefined : concat(this.held);
+    const rest = this.held.length === 0 ? undefined : concatBytes(this.held);
     this.held = [];
     return rest;
   }
@@ -57,16 +59,4 @@ export class SseBoundary {
     const end = lastEventEnd(window) - before.length;
     return end > 0 ? end : 0;
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const part of parts) size += part.byteLength;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
 }

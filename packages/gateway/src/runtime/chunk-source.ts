@@ -19,6 +19,25 @@ export function chunkSourceOf(stream: ReadableStream<Uint8Array>): ChunkSource {
   };
 }
 
+/** A web stream over a chunk source, optionally starting with chunks already read. */
+export function webStreamOf(source: ChunkSource, ...first: Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of first) controller.enqueue(chunk);
+    },
+    async pull(controller) {
+      try {
+        const next = await source.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    cancel: (reason) => source.cancel(reason),
+  });
+}
+
 /** The response's attached chunk source if its fetch provided one, else its web stream. */
 export function responseChunks(response: Response): ChunkSource | ReadableStream<Uint8Array> | null {
   const native = (response as Response & { [NATIVE_CHUNKS]?: ChunkSource })[NATIVE_CHUNKS];

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { Agent, type Dispatcher, request } from "undici";
 import { BUFFERED_BODY } from "./buffered-body.js";
-import { type ChunkSource, NATIVE_CHUNKS } from "./chunk-source.js";
+import { type ChunkSource, NATIVE_CHUNKS, webStreamOf } from "./chunk-source.js";
 import { decodeBody, decodeBytes, isDecodable } from "./node-decode.js";
 
 const SMALL_BODY_BYTES = 64 * 1024;
@@ -131,18 +131,7 @@ function streamedResponse(source: Readable, status: number, responseHeaders: Hea
   // A plain web stream for callers that read `.body`; the gateway reads `chunks` directly.
   let stream: ReadableStream<Uint8Array> | undefined;
   const webBody = () => {
-    stream ??= new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const next = await chunks.next();
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        } catch (error) {
-          controller.error(error);
-        }
-      },
-      cancel: (reason) => chunks.cancel(reason),
-    });
+    stream ??= webStreamOf(chunks);
     return stream;
   };
   // The Response is built without a body and given lazy body accessors, so a caller that reads
