@@ -4,7 +4,8 @@
  */
 import { Hono } from "hono";
 import { type AdminApi, createAdminApi } from "./admin/admin-api.js";
-import { type BootstrapResult, bootstrapSecrets } from "./bootstrap.js";
+import { ProxyTrust, type TrustProxy } from "./admin/proxy-trust.js";
+import { assertAdminPassword, type BootstrapResult, bootstrapSecrets } from "./bootstrap.js";
 import { KeyPool } from "./pool/key-pool.js";
 import { type RecheckOptions, type RecheckReport, recheckKeys } from "./pool/recheck.js";
 import { type SelectionStrategy, strategyByName } from "./pool/strategies.js";
@@ -14,13 +15,14 @@ import { createListModels } from "./proxy/list-models.js";
 import { createProxy, type ProxyOutcome } from "./proxy/pipeline.js";
 import { registerProxyRoutes } from "./proxy/routes.js";
 import { TokenLimits } from "./proxy/token-limits.js";
+import type { ClientAddress } from "./runtime/client-address.js";
 import { SettingsRuntime } from "./settings/settings-runtime.js";
 import type { GatewaySettings } from "./settings/settings-schema.js";
 import { SharedStateSync } from "./shared-state.js";
 import { errors, GatewayError } from "./spec/errors.js";
 import { PROVIDER_SPECIFICATION_VERSION, type Provider } from "./spec/provider.js";
 import { InvalidRecordNameError, STORAGE_SPECIFICATION_VERSION, type Storage } from "./spec/storage.js";
-import { randomSecret } from "./util/crypto.js";
+import { DEFAULT_PASSWORD_ITERATIONS, randomSecret } from "./util/crypto.js";
 
 export interface GatewayOptions {
   providers: Provider[];
@@ -32,8 +34,37 @@ export interface GatewayOptions {
   fetch?: typeof fetch;
   /** Client tokens from configuration, in addition to those in storage. */
   clientTokens?: string[];
-  /** Admin password from configuration; when absent, one is generated at first start. */
+  /**
+   * Admin password from configuration (at least 12 characters, or `createGateway` throws). It
+   * manages the password: its hash replaces the stored one at every start, and the admin API
+   * refuses to change it (409 `password_managed_by_environment`). When absent, one is generated
+   * at first start and admins change it in the UI.
+   */
   adminPassword?: string;
+  /**
+   * PBKDF2-SHA256 iterations of new password hashes. Workers pass 100000 (workerd refuses more
+   * in WebCrypto); hashes record their parameters, so any runtime verifies any hash.
+   * @default 600000
+   */
+  passwordHashIterations?: number;
+  /**
+   * Proxies in front of the gateway whose `X-Forwarded-For`, `-Host` and `-Proto` to believe
+   * (login throttle, CSRF origin, cookie `Secure`, the public base URL): a number of hops, or their
+   * addresses and CIDR ranges (`["127.0.0.1", "10.0.0.0/8"]`, `["loopback"]`). Off, only the
+   * connection counts. `parseTrustProxy(process.env.KEYHIVE_TRUST_PROXY)` reads the variable.
+   * @default false
+   */
+  trustProxy?: TrustProxy;
+  /**
+   * The client's address as the runtime knows it: the socket's peer on Node and Bun,
+   * `CF-Connecting-IP` on Workers. @default detectClientAddress (all three)
+   */
+  clientAddress?: ClientAddress;
+  /**
+   * The gateway's public URL (`KEYHIVE_PUBLIC_URL`, e.g. `https://keys.example.com`): the public
+   * page shows `<publicURL>/v1` whatever `Host` a request carried, and it counts as our origin.
+   */
+  publicURL?: string;
   /**
    * Initial settings from configuration (strategy, retries, deadline, cooldowns, free models,
    * default provider, …). Settings an admin stores later take precedence.
@@ -103,6 +134,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       `Storage implements spec ${storage.specificationVersion}; this gateway needs ${STORAGE_SPECIFICATION_VERSION}.`,
     );
   }
+  if (options.adminPassword !== undefined) assertAdminPassword(options.adminPassword);
+  const trust = new ProxyTrust({
+    trustProxy: options.trustProxy,
+    clientAddress: options.clientAddress,
+    publicURL: options.publicURL,
+  });
+  const passwordIterations = options.passwordHashIterations ?? DEFAULT_PASSWORD_ITERATIONS;
   const now = options.now ?? Date.now;
   const onError = options.onError ?? ((error: unknown) => console.error("[keyhive]", error));
   const settings = new SettingsRuntime(storage, options.settings);
@@ -135,7 +173,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     storage,
     pool,
     async () => {
-      await Promise.all([auth.reloadStored(), settings.reload()]);
+      await Promise.all([auth.reloadStored(), settings.reload(), adminApi.sessions.reload()]);
     },
     options.refreshIntervalMs ?? 5000,
     now,
@@ -149,10 +187,11 @@ export function createGateway(options: GatewayOptions): Gateway {
         storage,
         adminPassword: options.adminPassword,
         hasConfiguredClientTokens: (options.clientTokens?.length ?? 0) > 0,
+        passwordIterations,
         now,
       });
       const revision = await storage.revision();
-      await Promise.all([pool.ready(), auth.load(), settings.reload()]);
+      await Promise.all([pool.ready(), auth.load(), settings.reload(), adminApi.sessions.reload()]);
       sync.markLoaded(revision);
       return secrets;
     })();
@@ -175,6 +214,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     recheck,
     now,
     onStateChanged: () => sync.sync(),
+    refresh: () => sync.syncIfStale(),
+    trust,
+    passwordIterations,
+    passwordManagedByEnvironment: options.adminPassword !== undefined,
     backgroundJobs: options.backgroundJobs ?? true,
     onError,
   });

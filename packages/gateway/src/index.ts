@@ -1,4 +1,5 @@
-export type { BootstrapResult } from "./bootstrap.js";
+export { ProxyTrust, parsePublicURL, parseTrustProxy, type TrustProxy } from "./admin/proxy-trust.js";
+export { ADMIN_PASSWORD_MIN_LENGTH, assertAdminPassword, type BootstrapResult } from "./bootstrap.js";
 export { createGateway, type Gateway, type GatewayOptions } from "./gateway.js";
 export { defaultHealthPolicy, type HealthPolicy, onCheck, onFailure, onSuccess } from "./pool/health.js";
 export { KeyPool, type KeyPoolOptions, type Selection, type SelectOptions, type WaitUntil } from "./pool/key-pool.js";
@@ -20,10 +21,27 @@ export { extractClientCredential } from "./proxy/client-auth.js";
 export { defaultProxyOptions, type ProxyOptions, type ProxyOutcome } from "./proxy/pipeline.js";
 export { resolveProvider } from "./proxy/resolve-provider.js";
 export { OPENAI_OPERATIONS } from "./proxy/routes.js";
+export {
+  bunClientAddress,
+  type ClientAddress,
+  cloudflareClientAddress,
+  detectClientAddress,
+  nodeClientAddress,
+} from "./runtime/client-address.js";
 export { type ErrorType, errors, GatewayError, type GatewayErrorOptions } from "./spec/errors.js";
 export * from "./spec/provider.js";
 export * from "./spec/storage.js";
-export { constantTimeEqual, hashPassword, randomSecret, sha256Hex, verifyPassword } from "./util/crypto.js";
+export {
+  constantTimeEqual,
+  DEFAULT_PASSWORD_ITERATIONS,
+  hashPassword,
+  needsRehash,
+  parsePasswordHash,
+  randomSecret,
+  sha256Hex,
+  verifyPassword,
+  WORKERS_PASSWORD_ITERATIONS,
+} from "./util/crypto.js";
 export { discardBody } from "./util/discard-body.js";
 export { CLIENT_CREDENTIAL_HEADERS, forwardableRequestHeaders, parseRetryAfter } from "./util/headers.js";
 export { maskSecret, redact } from "./util/mask.js";

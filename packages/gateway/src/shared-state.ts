@@ -36,6 +36,16 @@ export class SharedStateSync {
   }
 
   /**
+   * Syncs and waits when the last sync is older than the interval (admin requests: a session
+   * revoked on another instance must not outlive one interval here, even with no proxy traffic).
+   */
+  async syncIfStale(): Promise<void> {
+    if (this.running) return this.running;
+    if (this.now() - this.lastAt < this.intervalMs) return;
+    await this.sync();
+  }
+
+  /**
    * Syncs now. Called while a sync runs (which may have read the revision before the caller's
    * own write), it runs one more afterwards, so the caller's change is always seen.
    */

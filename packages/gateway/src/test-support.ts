@@ -1,4 +1,5 @@
 /** Test-only helpers: a gateway served over real HTTP in front of the mock upstream. */
+import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createOpenAI } from "@keyhive/provider-openai";
@@ -31,6 +32,9 @@ export async function startRig(
     storage: createMemoryStorage(),
     clientTokens: [CLIENT_TOKEN],
     adminPassword: ADMIN_PASSWORD,
+    // As if behind one proxy: tests name their client in X-Forwarded-For, so that one test's
+    // failed logins do not throttle another's. Tests of the default pass `trustProxy: false`.
+    trustProxy: 1,
     onError: (e) => {
       if (process.env.DEBUG_GATEWAY) console.error(e);
     },
@@ -140,3 +144,28 @@ export function adminLogin(rig: Pick<TestRig, "url">, password = ADMIN_PASSWORD,
 
 /** The `name=value` pair of a response's first Set-Cookie. */
 export const cookieOf = (res: Response): string => res.headers.getSetCookie()[0]?.split(";")[0] ?? "";
+
+/**
+ * A fetch whose connections leave from `localAddress` (e.g. `127.0.0.2`: any 127/8 address is
+ * this machine on Linux), so a test can be two clients with two real socket addresses.
+ */
+export function fetchFrom(localAddress: string) {
+  return (url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+    new Promise<Response>((resolve, reject) => {
+      const req = httpRequest(url, { method: init.method ?? "GET", headers: init.headers, localAddress }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) headers.append(name, v);
+          }
+          const status = res.statusCode ?? 500;
+          resolve(new Response(status === 204 ? null : Buffer.concat(chunks), { status, headers }));
+        });
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end(init.body);
+    });
+}

@@ -13,6 +13,7 @@ import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import { errors } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
 import type { Storage } from "../spec/storage.js";
+import { DEFAULT_PASSWORD_ITERATIONS } from "../util/crypto.js";
 import { AdminCredentials, adminAuth } from "./admin-auth.js";
 import { adminTokensRoutes } from "./admin-tokens-routes.js";
 import { loginRoutes, sessionRoutes } from "./auth-routes.js";
@@ -25,8 +26,9 @@ import { keysRoutes } from "./keys-routes.js";
 import { LoginLimiter } from "./login-limiter.js";
 import { RequestMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
+import { ProxyTrust } from "./proxy-trust.js";
 import { publicRoutes } from "./public-routes.js";
-import { SessionSigner } from "./session.js";
+import { DEFAULT_SESSION_TTL_MS, SessionSigner } from "./session.js";
 import { settingsRoutes } from "./settings-routes.js";
 import { statsRoutes } from "./stats-routes.js";
 import { tokensRoutes } from "./tokens-routes.js";
@@ -50,12 +52,18 @@ export interface AdminApiDeps {
    * @default true
    */
   backgroundJobs?: boolean;
-  /** PBKDF2 iterations of new password hashes (tests lower it). @default 100000 */
+  /** PBKDF2 iterations of new password hashes (Workers: 100000; tests lower it). @default 600000 */
   passwordIterations?: number;
-  /** Admin session lifetime (ms). @default 43200000 (12 h) */
+  /** Admin session lifetime (ms); longer-lived cookies are refused. @default 43200000 (12 h) */
   sessionTtlMs?: number;
-  /** Failed logins allowed per client IP and minute. @default 5 */
+  /** Password attempts allowed per client address and minute (10 × this across all clients). @default 5 */
   loginAttemptsPerMinute?: number;
+  /** Which forwarding headers to believe, and the pinned public URL. @default new ProxyTrust() */
+  trust?: ProxyTrust;
+  /** Whether the admin password comes from configuration (then the API refuses to change it). */
+  passwordManagedByEnvironment?: boolean;
+  /** Brings shared state up to date when older than the refresh interval (session revocations). */
+  refresh?: () => Promise<void>;
   /** Where errors of background work go. */
   onError?: (error: unknown) => void;
 }
@@ -67,6 +75,8 @@ export interface AdminApi {
   observe(outcome: ProxyOutcome): void;
   /** Batch check jobs of this instance. */
   jobs: CheckJobs;
+  /** Session signer: reload it when shared state changed. */
+  sessions: SessionSigner;
 }
 
 /** Body limits: small JSON by default, large pastes for key batches and restores. */
@@ -104,10 +114,17 @@ function adminBodyLimit(): MiddlewareHandler {
 
 export function createAdminApi(deps: AdminApiDeps): AdminApi {
   const { storage, pool, providers, settings, usage, now } = deps;
-  const passwordIterations = deps.passwordIterations ?? 100_000;
-  const sessions = new SessionSigner({ storage, now });
-  const limiter = new LoginLimiter({ max: deps.loginAttemptsPerMinute ?? 5, now });
-  const credentials = new AdminCredentials(storage);
+  const passwordIterations = deps.passwordIterations ?? DEFAULT_PASSWORD_ITERATIONS;
+  const trust = deps.trust ?? new ProxyTrust();
+  const sessions = new SessionSigner({
+    storage,
+    now,
+    trust,
+    ttlMs: { admin: deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS.admin },
+    refresh: deps.refresh,
+  });
+  const limiter = new LoginLimiter({ max: deps.loginAttemptsPerMinute ?? 5, now, trust });
+  const credentials = new AdminCredentials(storage, { limiter });
   const metrics = new RequestMetrics(now);
   const jobs = new CheckJobs({
     pool,
@@ -120,11 +137,10 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   const authDeps = {
     storage,
     sessions,
-    limiter,
     credentials,
     now,
-    sessionTtlMs: deps.sessionTtlMs ?? 12 * 3_600_000,
     passwordIterations,
+    passwordManagedByEnvironment: deps.passwordManagedByEnvironment ?? false,
   };
 
   const api = new Hono();
@@ -150,10 +166,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   const app = new Hono();
   app.route("/admin/api", api);
   app.use("/public/api/*", adminBodyLimit());
-  app.route(
-    "/public/api",
-    publicRoutes({ pool, providers, settings, sessions, limiter, now, guestSessionTtlMs: 24 * 3_600_000 }),
-  );
+  app.route("/public/api", publicRoutes({ pool, providers, settings, sessions, limiter }));
   // Counters of every provider and the pool's size: admin only, like the admin API (scrapers
   // send an admin token). Client tokens, however scoped, must not read other providers' traffic.
   app.use("/metrics", adminAuth({ storage, sessions, limiter }, credentials));
@@ -164,6 +177,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   return {
     app,
     jobs,
+    sessions,
     observe: (outcome) => metrics.observe(outcome),
   };
 }

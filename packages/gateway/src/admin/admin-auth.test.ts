@@ -39,7 +39,7 @@ describe("admin authentication", () => {
     expect((await fetch(`${rig.url}/admin/api/session`)).status).toBe(401);
   });
 
-  it("marks the cookie Secure behind HTTPS", async () => {
+  it("marks the cookie Secure behind HTTPS (a trusted proxy's X-Forwarded-Proto)", async () => {
     const res = await fetch(`${rig.url}/admin/api/login`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-forwarded-proto": "https", "x-forwarded-for": "10.0.0.9" },
@@ -104,6 +104,66 @@ describe("admin authentication", () => {
       headers: { authorization: `Bearer ${ADMIN_PASSWORD}`, "x-forwarded-for": "198.51.100.1" },
     });
     expect(bearerBlocked.status).toBe(429);
+  });
+
+  it("X-Forwarded-Host is not our origin unless a proxy is trusted (CSRF)", async () => {
+    const direct = await startRig({}, { trustProxy: false });
+    try {
+      const cookie = cookieOf(await loginCookie(direct));
+      const forged = await fetch(`${direct.url}/admin/api/tokens`, {
+        method: "POST",
+        headers: {
+          cookie,
+          "content-type": "application/json",
+          origin: "https://evil.example",
+          "X-Forwarded-Host": "evil.example",
+          "x-forwarded-proto": "https",
+        },
+        body: JSON.stringify({ name: "x" }),
+      });
+      expect(forged.status).toBe(403);
+      expect(((await forged.json()) as { error: Json }).error.code).toBe("cross_origin");
+      // Nor does X-Forwarded-Proto make the cookie Secure.
+      const login = await fetch(`${direct.url}/admin/api/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-proto": "https" },
+        body: JSON.stringify({ password: ADMIN_PASSWORD }),
+      });
+      expect(login.headers.getSetCookie()[0]).not.toContain("Secure");
+    } finally {
+      await direct.close();
+    }
+    // Behind a trusted proxy, the host it forwards is ours (the rig trusts one hop).
+    const cookie = cookieOf(await loginCookie(rig));
+    const viaProxy = await fetch(`${rig.url}/admin/api/tokens`, {
+      method: "POST",
+      headers: {
+        cookie,
+        "content-type": "application/json",
+        origin: "https://keys.example.com",
+        "x-forwarded-host": "keys.example.com",
+        "x-forwarded-proto": "https",
+      },
+      body: JSON.stringify({ name: "x" }),
+    });
+    expect(viaProxy.status).toBe(201);
+  });
+
+  it("a pinned public URL is our origin too", async () => {
+    const pinned = await startRig({}, { publicURL: "https://keys.example.com" });
+    try {
+      const cookie = cookieOf(await loginCookie(pinned));
+      const post = (origin: string) =>
+        fetch(`${pinned.url}/admin/api/tokens`, {
+          method: "POST",
+          headers: { cookie, "content-type": "application/json", origin },
+          body: JSON.stringify({ name: "x" }),
+        });
+      expect((await post("https://keys.example.com")).status).toBe(201);
+      expect((await post("https://keys.example.com.evil.example")).status).toBe(403);
+    } finally {
+      await pinned.close();
+    }
   });
 
   it("validates the login body with field-level errors", async () => {

@@ -5,20 +5,21 @@ import { errors } from "../spec/errors.js";
 import type { Storage } from "../spec/storage.js";
 import { hashPassword } from "../util/crypto.js";
 import { ADMIN_PASSWORD_HASH, type AdminCredentials, assertSameOrigin } from "./admin-auth.js";
-import { clientIp, type LoginLimiter } from "./login-limiter.js";
-import { ADMIN_COOKIE, clearSessionCookie, type SessionSigner, setSessionCookie } from "./session.js";
+import { ADMIN_COOKIE, readSessionCookie, type SessionSigner } from "./session.js";
 import { readJson } from "./validate.js";
 
 export interface AuthRoutesDeps {
   storage: Storage;
   sessions: SessionSigner;
-  limiter: LoginLimiter;
   credentials: AdminCredentials;
   now: () => number;
-  /** Admin session lifetime (ms). @default 43200000 (12 h) */
-  sessionTtlMs: number;
-  /** PBKDF2 iterations for new password hashes. @default 100000 */
+  /** PBKDF2 iterations for new password hashes. */
   passwordIterations: number;
+  /**
+   * Whether the admin password comes from configuration (`KEYHIVE_ADMIN_PASSWORD`), which
+   * replaces the stored hash at every start: then it cannot be changed here.
+   */
+  passwordManagedByEnvironment: boolean;
 }
 
 const loginBody = z.strictObject({ password: z.string().check(z.minLength(1), z.maxLength(1024)) });
@@ -27,34 +28,31 @@ const passwordBody = z.strictObject({
   next: z.string().check(z.minLength(12, "must be at least 12 characters"), z.maxLength(1024)),
 });
 
+export const PASSWORD_MANAGED_MESSAGE =
+  "The admin password is set by the deployment's configuration (KEYHIVE_ADMIN_PASSWORD), which replaces a changed one at the next start: change it there and restart the gateway.";
+
 /** Routes that work without a session: login and logout. */
 export function loginRoutes(deps: AuthRoutesDeps) {
   const app = new Hono();
+  const { sessions } = deps;
 
   app.post("/login", async (c) => {
     // A login form posted from another site would sign the victim into our admin: refuse it.
-    if (c.req.header("origin")) assertSameOrigin(c);
-    const ip = clientIp(c);
-    deps.limiter.assertAllowed(ip);
+    if (c.req.header("origin")) assertSameOrigin(c, sessions.trust);
+    deps.credentials.limiter.assertAllowed(deps.credentials.limiter.clientOf(c));
     const { password } = await readJson(c, loginBody);
-    if (!(await deps.credentials.checkPassword(password))) {
-      deps.limiter.fail(ip);
-      throw errors.unauthorized("Wrong admin password.");
-    }
-    deps.limiter.reset(ip);
-    const now = deps.now();
-    const expiresAt = now + deps.sessionTtlMs;
-    const token = await deps.sessions.sign({
-      role: "admin",
-      exp: expiresAt,
-      epoch: await deps.sessions.epoch("admin"),
-    });
-    setSessionCookie(c, ADMIN_COOKIE, token, expiresAt, now);
-    return c.json({ ok: true, expiresAt });
+    if (!(await deps.credentials.checkPassword(c, password))) throw errors.unauthorized("Wrong admin password.");
+    const { token, claims } = await sessions.issue("admin");
+    sessions.setCookie(c, ADMIN_COOKIE, token, claims);
+    return c.json({ ok: true, expiresAt: claims.exp });
   });
 
-  app.post("/logout", (c) => {
-    clearSessionCookie(c, ADMIN_COOKIE);
+  app.post("/logout", async (c) => {
+    if (c.req.header("origin")) assertSameOrigin(c, sessions.trust);
+    // Revoked on every instance, not only forgotten by this browser: a copied cookie dies too.
+    const claims = await sessions.verify(readSessionCookie(c, ADMIN_COOKIE), "admin");
+    if (claims) await sessions.revoke(claims);
+    sessions.clearCookie(c, ADMIN_COOKIE);
     return c.body(null, 204);
   });
 
@@ -67,30 +65,28 @@ export function sessionRoutes(deps: AuthRoutesDeps) {
 
   app.get("/session", (c) => {
     const principal = c.get("keyhiveAdmin");
-    return c.json({ authenticated: true, role: "admin", via: principal.via, expiresAt: principal.expiresAt ?? null });
+    return c.json({
+      authenticated: true,
+      role: "admin",
+      via: principal.via,
+      expiresAt: principal.expiresAt ?? null,
+      passwordManagedByEnvironment: deps.passwordManagedByEnvironment,
+    });
   });
 
   app.post("/password", async (c) => {
-    const ip = clientIp(c);
-    deps.limiter.assertAllowed(ip);
+    if (deps.passwordManagedByEnvironment)
+      throw errors.conflict(PASSWORD_MANAGED_MESSAGE, "password_managed_by_environment");
     const body = await readJson(c, passwordBody);
-    if (!(await deps.credentials.checkPassword(body.current))) {
-      deps.limiter.fail(ip);
+    if (!(await deps.credentials.checkPassword(c, body.current))) {
       throw errors.forbidden("The current password is wrong.", "wrong_password");
     }
     await deps.storage.settings.set(ADMIN_PASSWORD_HASH, await hashPassword(body.next, deps.passwordIterations));
-    const epoch = await deps.sessions.bumpEpoch("admin");
+    await deps.sessions.bumpEpoch("admin");
     // Every other session ended with the epoch; this browser keeps working with a fresh cookie.
     if (c.get("keyhiveAdmin").via === "cookie") {
-      const now = deps.now();
-      const expiresAt = now + deps.sessionTtlMs;
-      setSessionCookie(
-        c,
-        ADMIN_COOKIE,
-        await deps.sessions.sign({ role: "admin", exp: expiresAt, epoch }),
-        expiresAt,
-        now,
-      );
+      const { token, claims } = await deps.sessions.issue("admin");
+      deps.sessions.setCookie(c, ADMIN_COOKIE, token, claims);
     }
     return c.body(null, 204);
   });

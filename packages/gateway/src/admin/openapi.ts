@@ -18,7 +18,8 @@ const ROUTES: Route[] = [
   {
     method: "post",
     path: "/admin/api/login",
-    summary: "Sign in with the admin password; sets the keyhive_session cookie (5 failures/min per IP, then 429).",
+    summary:
+      "Sign in with the admin password; sets the keyhive_session cookie (5 attempts/min per client address, 50 across all, then 429).",
     auth: "none",
     body: "{password}",
     responses: { "200": "{ok, expiresAt}", "401": "wrong password", "429": "too many attempts" },
@@ -26,7 +27,7 @@ const ROUTES: Route[] = [
   {
     method: "post",
     path: "/admin/api/logout",
-    summary: "Clear the session cookie.",
+    summary: "Revoke the session (on every instance) and clear its cookie.",
     auth: "none",
     responses: { "204": "signed out" },
   },
@@ -34,14 +35,18 @@ const ROUTES: Route[] = [
     method: "get",
     path: "/admin/api/session",
     summary: "The current admin session.",
-    responses: { "200": "{authenticated, role, via, expiresAt}" },
+    responses: { "200": "{authenticated, role, via, expiresAt, passwordManagedByEnvironment}" },
   },
   {
     method: "post",
     path: "/admin/api/password",
     summary: "Change the admin password (≥ 12 chars); other sessions end.",
     body: "{current, next}",
-    responses: { "204": "changed", "403": "current password wrong" },
+    responses: {
+      "204": "changed",
+      "403": "current password wrong",
+      "409": "password managed by the environment (KEYHIVE_ADMIN_PASSWORD)",
+    },
   },
   { method: "get", path: "/admin/api/openapi.json", summary: "This document.", auth: "none" },
   { method: "get", path: "/admin/api/admin-tokens", summary: "List admin tokens (masked)." },
@@ -188,7 +193,7 @@ const ROUTES: Route[] = [
     auth: "none",
     body: "{password}",
   },
-  { method: "post", path: "/public/api/logout", summary: "Guest sign-out.", auth: "none" },
+  { method: "post", path: "/public/api/logout", summary: "Guest sign-out (revokes the session).", auth: "none" },
   {
     method: "get",
     path: "/public/api/keys",

@@ -88,4 +88,44 @@ describe("public key page access modes", () => {
     for (let i = 0; i < 5; i++) expect((await guestLogin(`nope-${i}`, "10.6.6.6")).status).toBe(401);
     expect((await guestLogin("guest-password-2", "10.6.6.6")).status).toBe(429);
   });
+
+  it("guest logout revokes the session on the server: the old cookie no longer opens the page", async () => {
+    const guest = cookieOf(await guestLogin("guest-password-2", "10.7.7.7"));
+    expect((await keys(guest)).status).toBe(200);
+    const out = await fetch(`${rig.url}/public/api/logout`, { method: "POST", headers: { cookie: guest } });
+    expect(out.status).toBe(204);
+    expect((await keys(guest)).status).toBe(401);
+  });
+});
+
+describe("the public page's base URL", () => {
+  const info = async (url: string, headers: Record<string, string>) =>
+    ((await (await fetch(`${url}/public/api/info`, { headers })).json()) as { baseURL: string }).baseURL;
+
+  it("is the pinned public URL whatever Host or X-Forwarded-Host a request carries", async () => {
+    const rig = await startRig({}, { publicURL: "https://keys.example.com/" });
+    try {
+      expect(await info(rig.url, {})).toBe("https://keys.example.com/v1");
+      expect(await info(rig.url, { host: "evil.example", "x-forwarded-host": "evil.example" })).toBe(
+        "https://keys.example.com/v1",
+      );
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it("without a pin, X-Forwarded-Host counts only under trustProxy", async () => {
+    const direct = await startRig({}, { trustProxy: false });
+    const proxied = await startRig({}, { trustProxy: 1 });
+    try {
+      const forwarded = { "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" };
+      expect(await info(direct.url, forwarded)).toBe(`${direct.url}/v1`);
+      expect(await info(proxied.url, { "X-Forwarded-Host": "keys.example.com", "X-Forwarded-Proto": "https" })).toBe(
+        "https://keys.example.com/v1",
+      );
+    } finally {
+      await direct.close();
+      await proxied.close();
+    }
+  });
 });

@@ -10,20 +10,13 @@ import type { KeyPool } from "../pool/key-pool.js";
 import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import { errors } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
-import { verifyPassword } from "../util/crypto.js";
+import { sha256Hex, verifyPassword } from "../util/crypto.js";
 import { maskSecret } from "../util/mask.js";
 import { assertSameOrigin } from "./admin-auth.js";
 import { isValidKey } from "./export-routes.js";
 import { sortKeys } from "./key-filter.js";
-import { clientIp, type LoginLimiter } from "./login-limiter.js";
-import {
-  ADMIN_COOKIE,
-  clearSessionCookie,
-  GUEST_COOKIE,
-  readSessionCookie,
-  type SessionSigner,
-  setSessionCookie,
-} from "./session.js";
+import type { LoginLimiter } from "./login-limiter.js";
+import { ADMIN_COOKIE, GUEST_COOKIE, readSessionCookie, type SessionSigner } from "./session.js";
 import { readJson, readQuery } from "./validate.js";
 
 export interface PublicRoutesDeps {
@@ -32,9 +25,6 @@ export interface PublicRoutesDeps {
   settings: SettingsRuntime;
   sessions: SessionSigner;
   limiter: LoginLimiter;
-  now: () => number;
-  /** Guest session lifetime (ms). @default 86400000 (24 h) */
-  guestSessionTtlMs: number;
 }
 
 const loginBody = z.strictObject({ password: z.string().check(z.minLength(1), z.maxLength(1024)) });
@@ -60,39 +50,37 @@ export function publicRoutes(deps: PublicRoutesDeps) {
       authenticated: who !== undefined,
       role: who ?? null,
       guestPasswordSet: deps.settings.value.guestPasswordHash !== undefined,
-      baseURL: `${new URL(c.req.url).origin}/v1`,
+      // The pinned public URL, else this request's origin (X-Forwarded-Host only from a trusted proxy).
+      baseURL: `${deps.sessions.trust.baseURL(c)}/v1`,
       providers: [...deps.providers.keys()],
       pageSize: deps.settings.value.pageSize,
     });
   });
 
   app.post("/login", async (c) => {
-    if (c.req.header("origin")) assertSameOrigin(c);
+    const { sessions, limiter } = deps;
+    if (c.req.header("origin")) assertSameOrigin(c, sessions.trust);
     const { accessMode, guestPasswordHash } = deps.settings.value;
     if (accessMode === "private") throw errors.forbidden("The key page is private.", "page_private");
     if (accessMode === "open") return c.json({ ok: true, required: false });
     if (!guestPasswordHash) throw errors.forbidden("No guest password is set: ask an admin.", "no_guest_password");
-    const ip = clientIp(c);
-    deps.limiter.assertAllowed(ip);
+    limiter.assertAllowed(limiter.clientOf(c));
     const { password } = await readJson(c, loginBody);
-    if (!(await verifyPassword(password, guestPasswordHash))) {
-      deps.limiter.fail(ip);
+    // Guest guesses count against the same per-address budget as admin guesses.
+    const guess = await sha256Hex(`guest\n${guestPasswordHash}\n${password}`);
+    if (!(await limiter.check(c, guess, () => verifyPassword(password, guestPasswordHash)))) {
       throw errors.unauthorized("Wrong guest password.");
     }
-    deps.limiter.reset(ip);
-    const now = deps.now();
-    const expiresAt = now + deps.guestSessionTtlMs;
-    const token = await deps.sessions.sign({
-      role: "guest",
-      exp: expiresAt,
-      epoch: await deps.sessions.epoch("guest"),
-    });
-    setSessionCookie(c, GUEST_COOKIE, token, expiresAt, now);
-    return c.json({ ok: true, expiresAt });
+    const { token, claims } = await sessions.issue("guest");
+    sessions.setCookie(c, GUEST_COOKIE, token, claims);
+    return c.json({ ok: true, expiresAt: claims.exp });
   });
 
-  app.post("/logout", (c) => {
-    clearSessionCookie(c, GUEST_COOKIE);
+  app.post("/logout", async (c) => {
+    if (c.req.header("origin")) assertSameOrigin(c, deps.sessions.trust);
+    const claims = await deps.sessions.verify(readSessionCookie(c, GUEST_COOKIE), "guest");
+    if (claims) await deps.sessions.revoke(claims);
+    deps.sessions.clearCookie(c, GUEST_COOKIE);
     return c.body(null, 204);
   });
 

@@ -28,7 +28,7 @@ describe("settings API", () => {
     expect(JSON.parse(text)).toMatchObject({ retries: 0, accessMode: "restricted", guestPasswordSet: true });
     expect(rig.gateway.settings.value.retries).toBe(0);
     const stored = await rig.gateway.storage.settings.get<string>("setting.guestPasswordHash");
-    expect(stored).toMatch(/^pbkdf2\$/);
+    expect(stored).toMatch(/^pbkdf2-sha256\$i=600000\$/);
 
     const cleared = await adminCall(rig, "/admin/api/settings", { method: "PATCH", json: { guestPassword: null } });
     expect(await cleared.json()).toMatchObject({ guestPasswordSet: false });

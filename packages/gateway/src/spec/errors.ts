@@ -65,6 +65,8 @@ export const errors = {
     new GatewayError(message, { status: 403, type: "permission_error", code }),
   notFound: (message: string, code = "not_found") =>
     new GatewayError(message, { status: 404, type: "not_found_error", code }),
+  conflict: (message: string, code = "conflict") =>
+    new GatewayError(message, { status: 409, type: "invalid_request_error", code }),
   tooLarge: (limit: number) =>
     new GatewayError(`Request body exceeds the limit of ${limit} bytes.`, {
       status: 413,
