@@ -13,6 +13,7 @@ export default defineConfig({
       "@keyhive/storage/fs": src("../storage/src/fs.ts"),
       "@keyhive/storage": src("../storage/src/index.ts"),
       "@keyhive/provider-openai": src("../provider-openai/src/index.ts"),
+      "@keyhive/provider-gemini": src("../provider-gemini/src/index.ts"),
     },
   },
   test: {
