@@ -47,7 +47,7 @@ export function assertAdminPassword(password: string): void {
   if (length < ADMIN_PASSWORD_MIN_LENGTH) {
     throw new Error(
       `The configured admin password (KEYHIVE_ADMIN_PASSWORD) is ${length} character${length === 1 ? "" : "s"} long: ` +
-        `it must be at least ${ADMIN_PASSWORD_MIN_LENGTH}. Choose a longer one (e.g. \`openssl rand -base64 18\`), or unset it to have one generated at first start.`,
+        `it must be at least ${ADMIN_PASSWORD_MIN_LENGTH}. Choose a longer one (e.g. \`openssl rand -base64 18\`).`,
     );
   }
   if (length > ADMIN_PASSWORD_MAX_LENGTH) {
