@@ -3,10 +3,11 @@
  * Bun's own fetch and HTTP server.
  */
 import { adminUI } from "@keyhive/admin-ui";
-import { createGateway } from "@keyhive/gateway";
+import { bunClientAddress, createGateway, type Gateway, parsePublicURL, parseTrustProxy } from "@keyhive/gateway";
 import { createGemini } from "@keyhive/provider-gemini";
 import { createOpenAI } from "@keyhive/provider-openai";
 import { createSiliconFlow } from "@keyhive/provider-siliconflow";
+import { withEncryption } from "@keyhive/storage";
 import { createFsStorage } from "@keyhive/storage/fs";
 
 declare const Bun: {
@@ -14,7 +15,8 @@ declare const Bun: {
     port: number;
     hostname: string;
     idleTimeout?: number;
-    fetch: (r: Request) => Response | Promise<Response>;
+    /** Bun passes its server as the second argument: the gateway reads `server.requestIP()`. */
+    fetch: (r: Request, server: unknown) => Response | Promise<Response>;
   }): {
     port: number;
     /** Requests in flight. */
@@ -31,23 +33,38 @@ if (!Number.isInteger(drainMs) || drainMs < 0) {
   console.error(`KEYHIVE_DRAIN_MS must be an integer of 0 or more, got '${env.KEYHIVE_DRAIN_MS}'.`);
   process.exit(2);
 }
-const gateway = createGateway({
-  providers: [
-    createOpenAI({ baseURL: env.OPENAI_BASE_URL || undefined }),
-    createSiliconFlow({ baseURL: env.SILICONFLOW_BASE_URL || undefined }),
-    createGemini({ baseURL: env.GEMINI_BASE_URL || undefined }),
-  ],
-  storage: createFsStorage({ dir: env.KEYHIVE_DATA_DIR || "./.keyhive-data" }),
-  adminPassword: env.KEYHIVE_ADMIN_PASSWORD || undefined,
-  clientTokens: (env.KEYHIVE_CLIENT_TOKENS ?? "").split(",").filter(Boolean),
-  settings: { defaultProvider: "openai" },
-  ui: adminUI(),
-});
+const fsStorage = createFsStorage({ dir: env.KEYHIVE_DATA_DIR || "./.keyhive-data" });
+let gateway: Gateway;
+try {
+  gateway = createGateway({
+    providers: [
+      createOpenAI({ baseURL: env.OPENAI_BASE_URL || undefined }),
+      createSiliconFlow({ baseURL: env.SILICONFLOW_BASE_URL || undefined }),
+      createGemini({ baseURL: env.GEMINI_BASE_URL || undefined }),
+    ],
+    // KEYHIVE_ENCRYPTION_KEY: keys and auth records sealed with AES-256-GCM at rest.
+    storage: env.KEYHIVE_ENCRYPTION_KEY ? withEncryption(fsStorage, { secret: env.KEYHIVE_ENCRYPTION_KEY }) : fsStorage,
+    adminPassword: env.KEYHIVE_ADMIN_PASSWORD || undefined,
+    clientTokens: (env.KEYHIVE_CLIENT_TOKENS ?? "").split(",").filter(Boolean),
+    // The socket's peer is the client; X-Forwarded-* only from the proxies KEYHIVE_TRUST_PROXY names.
+    clientAddress: bunClientAddress,
+    trustProxy: parseTrustProxy(env.KEYHIVE_TRUST_PROXY),
+    publicURL: parsePublicURL(env.KEYHIVE_PUBLIC_URL),
+    settings: { defaultProvider: "openai" },
+    ui: adminUI(),
+  });
+} catch (error) {
+  // A refused configuration (a weak KEYHIVE_ADMIN_PASSWORD, a bad KEYHIVE_TRUST_PROXY): say why.
+  console.error(`keyhive: ${(error as Error).message}`);
+  process.exit(2);
+}
 const secrets = await gateway.ready();
 // Invalid and exhausted keys come back when a re-check passes; KEYHIVE_RECHECK_INTERVAL_MS as on Node.
 const recheckMs = Number(env.KEYHIVE_RECHECK_INTERVAL_MS || 60_000);
 if (!Number.isInteger(recheckMs) || recheckMs < 100) {
-  console.error(`KEYHIVE_RECHECK_INTERVAL_MS must be an integer of at least 100 (ms), got '${env.KEYHIVE_RECHECK_INTERVAL_MS}'.`);
+  console.error(
+    `KEYHIVE_RECHECK_INTERVAL_MS must be an integer of at least 100 (ms), got '${env.KEYHIVE_RECHECK_INTERVAL_MS}'.`,
+  );
   process.exit(2);
 }
 const recheck = setInterval(() => gateway.recheck().catch(console.error), recheckMs).unref();

@@ -5,11 +5,12 @@
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { adminUI } from "@keyhive/admin-ui";
-import { createGateway } from "@keyhive/gateway";
+import { createGateway, type Gateway, nodeClientAddress, parsePublicURL, parseTrustProxy } from "@keyhive/gateway";
 import { createNodeFetch } from "@keyhive/gateway/node";
 import { createGemini } from "@keyhive/provider-gemini";
 import { createOpenAI } from "@keyhive/provider-openai";
 import { createSiliconFlow } from "@keyhive/provider-siliconflow";
+import { withEncryption } from "@keyhive/storage";
 import { createRedisStorage } from "@keyhive/storage/redis";
 
 const env = process.env;
@@ -20,22 +21,36 @@ if (!Number.isInteger(drainMs) || drainMs < 0) {
   process.exit(2);
 }
 const fetch = createNodeFetch();
-const storage = await createRedisStorage({ url: env.REDIS_URL ?? "redis://127.0.0.1:6379/0" });
-const gateway = createGateway({
-  providers: [
-    createOpenAI({ baseURL: env.OPENAI_BASE_URL || undefined, fetch }),
-    createSiliconFlow({ baseURL: env.SILICONFLOW_BASE_URL || undefined, fetch }),
-    createGemini({ baseURL: env.GEMINI_BASE_URL || undefined, fetch }),
-  ],
-  storage,
-  fetch,
-  // Every instance needs the same secrets: configure them, do not let each generate its own.
-  adminPassword: required("KEYHIVE_ADMIN_PASSWORD"),
-  clientTokens: (env.KEYHIVE_CLIENT_TOKENS ?? "").split(",").filter(Boolean),
-  refreshIntervalMs: Number(env.KEYHIVE_REFRESH_INTERVAL_MS ?? 5000),
-  settings: { defaultProvider: "openai" },
-  ui: adminUI(),
-});
+const redis = await createRedisStorage({ url: env.REDIS_URL ?? "redis://127.0.0.1:6379/0" });
+// KEYHIVE_ENCRYPTION_KEY (the same on every instance): keys and auth records sealed with AES-256-GCM.
+const storage = env.KEYHIVE_ENCRYPTION_KEY ? withEncryption(redis, { secret: env.KEYHIVE_ENCRYPTION_KEY }) : redis;
+let gateway: Gateway;
+try {
+  gateway = createGateway({
+    providers: [
+      createOpenAI({ baseURL: env.OPENAI_BASE_URL || undefined, fetch }),
+      createSiliconFlow({ baseURL: env.SILICONFLOW_BASE_URL || undefined, fetch }),
+      createGemini({ baseURL: env.GEMINI_BASE_URL || undefined, fetch }),
+    ],
+    storage,
+    fetch,
+    // Every instance needs the same secrets: configure them, do not let each generate its own.
+    adminPassword: required("KEYHIVE_ADMIN_PASSWORD"),
+    clientTokens: (env.KEYHIVE_CLIENT_TOKENS ?? "").split(",").filter(Boolean),
+    refreshIntervalMs: Number(env.KEYHIVE_REFRESH_INTERVAL_MS ?? 5000),
+    // The socket's peer is the client; X-Forwarded-* only from the proxies KEYHIVE_TRUST_PROXY names.
+    clientAddress: nodeClientAddress,
+    trustProxy: parseTrustProxy(env.KEYHIVE_TRUST_PROXY),
+    publicURL: parsePublicURL(env.KEYHIVE_PUBLIC_URL),
+    settings: { defaultProvider: "openai" },
+    ui: adminUI(),
+  });
+} catch (error) {
+  // A refused configuration (a weak KEYHIVE_ADMIN_PASSWORD, a bad KEYHIVE_TRUST_PROXY): say why.
+  console.error(`keyhive: ${(error as Error).message}`);
+  await redis.close?.();
+  process.exit(2);
+}
 await gateway.ready();
 setInterval(() => gateway.recheck().catch(console.error), 60_000).unref();
 

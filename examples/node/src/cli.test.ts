@@ -40,7 +40,17 @@ describe("keyhive CLI", () => {
     const run = keyhive(["--help"]);
     expect((await run.settled).code).toBe(0);
     const { stdout } = run.output();
-    const flags = ["--port", "--host", "--data-dir", "--storage", "--admin-password", "--client-tokens", "--drain-ms"];
+    const flags = [
+      "--port",
+      "--host",
+      "--data-dir",
+      "--storage",
+      "--admin-password",
+      "--client-tokens",
+      "--trust-proxy",
+      "--public-url",
+      "--drain-ms",
+    ];
     for (const flag of flags) expect(stdout).toContain(flag);
     expect(stdout).toContain("[KEYHIVE_STORAGE]");
     expect(stdout).toContain("[KEYHIVE_DRAIN_MS]");

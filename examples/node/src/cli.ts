@@ -13,6 +13,11 @@ const FLAGS = {
   storage: { env: "KEYHIVE_STORAGE", help: "storage URI: fs:<dir> | redis://host:port/db | memory:" },
   "admin-password": { env: "KEYHIVE_ADMIN_PASSWORD", help: "admin password (generated at first start)" },
   "client-tokens": { env: "KEYHIVE_CLIENT_TOKENS", help: "comma-separated client tokens" },
+  "trust-proxy": {
+    env: "KEYHIVE_TRUST_PROXY",
+    help: "proxies to believe: a hop count or addresses/CIDRs (default none)",
+  },
+  "public-url": { env: "KEYHIVE_PUBLIC_URL", help: "the gateway's public URL (pins the public page's base URL)" },
   "drain-ms": { env: "KEYHIVE_DRAIN_MS", help: "on SIGTERM/SIGINT, how long requests may finish (default 10000)" },
 } as const;
 
@@ -26,7 +31,8 @@ ${Object.entries(FLAGS)
   .join("\n")}
   --help                     show this help
 
-Upstream overrides come from OPENAI_BASE_URL, SILICONFLOW_BASE_URL and GEMINI_BASE_URL.`;
+Upstream overrides come from OPENAI_BASE_URL, SILICONFLOW_BASE_URL and GEMINI_BASE_URL;
+KEYHIVE_ENCRYPTION_KEY (environment only, never a flag) encrypts keys at rest.`;
 
 /** Flags as environment overrides; throws on unknown flags, missing values and positionals. */
 export function parseFlags(args: string[]): { help: boolean; env: Record<string, string> } {
@@ -59,7 +65,12 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  await runGateway(config);
+  try {
+    await runGateway(config);
+  } catch (error) {
+    console.error(`keyhive: ${(error as Error).message}`);
+    process.exit(1);
+  }
 }
 
 await main();

@@ -1,4 +1,6 @@
 /** Configuration from the environment, parsed strictly: a typo fails loudly at start. */
+import { parsePublicURL, parseTrustProxy, type TrustProxy } from "@keyhive/gateway";
+
 export interface NodeConfig {
   port: number;
   host: string;
@@ -8,6 +10,12 @@ export interface NodeConfig {
   storage?: string;
   adminPassword?: string;
   clientTokens: string[];
+  /** Proxies whose X-Forwarded-For/-Host/-Proto to believe (`KEYHIVE_TRUST_PROXY`). @default false */
+  trustProxy?: TrustProxy;
+  /** The gateway's public URL (`KEYHIVE_PUBLIC_URL`): the public page's base URL, one of our origins. */
+  publicURL?: string;
+  /** Encrypts key secrets and auth records at rest (`KEYHIVE_ENCRYPTION_KEY`, AES-256-GCM). */
+  encryptionKey?: string;
   baseURLs: Record<string, string | undefined>;
   /** How stale this instance's view of shared state may get (ms). @default 5000 */
   refreshIntervalMs?: number;
@@ -31,6 +39,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
       .split(",")
       .map((t) => t.trim())
       .filter(Boolean),
+    trustProxy: parseTrustProxy(env.KEYHIVE_TRUST_PROXY),
+    publicURL: parsePublicURL(env.KEYHIVE_PUBLIC_URL),
+    encryptionKey: env.KEYHIVE_ENCRYPTION_KEY || undefined,
     baseURLs: {
       openai: env.OPENAI_BASE_URL || undefined,
       siliconflow: env.SILICONFLOW_BASE_URL || undefined,

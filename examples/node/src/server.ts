@@ -7,11 +7,12 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { adminUI } from "@keyhive/admin-ui";
-import { type BootstrapResult, createGateway, type Gateway } from "@keyhive/gateway";
+import { type BootstrapResult, createGateway, type Gateway, nodeClientAddress } from "@keyhive/gateway";
 import { createNodeFetch } from "@keyhive/gateway/node";
 import { createGemini } from "@keyhive/provider-gemini";
 import { createOpenAI } from "@keyhive/provider-openai";
 import { createSiliconFlow } from "@keyhive/provider-siliconflow";
+import { withEncryption } from "@keyhive/storage";
 import { type NodeConfig, readConfig } from "./config.js";
 import { drainServer } from "./graceful-shutdown.js";
 import { openStorage } from "./storage.js";
@@ -33,22 +34,34 @@ export interface RunningGateway {
 export async function startNodeGateway(config: NodeConfig = readConfig()): Promise<RunningGateway> {
   const fetch = createNodeFetch();
   const storageURI = config.storage ?? `fs:${config.dataDir}`;
-  const storage = await openStorage(storageURI);
-  const gateway = createGateway({
-    providers: [
-      createOpenAI({ baseURL: config.baseURLs.openai, fetch }),
-      createSiliconFlow({ baseURL: config.baseURLs.siliconflow, fetch }),
-      createGemini({ baseURL: config.baseURLs.gemini, fetch }),
-    ],
-    storage,
-    fetch,
-    adminPassword: config.adminPassword,
-    clientTokens: config.clientTokens,
-    refreshIntervalMs: config.refreshIntervalMs,
-    // Bare /v1 requests no provider claims (GET /v1/models, relay models) go to OpenAI.
-    settings: { defaultProvider: "openai" },
-    ui: adminUI(),
-  });
+  const opened = await openStorage(storageURI);
+  // KEYHIVE_ENCRYPTION_KEY: key secrets and auth records are stored as AES-256-GCM ciphertext.
+  const storage = config.encryptionKey ? withEncryption(opened, { secret: config.encryptionKey }) : opened;
+  let gateway: Gateway;
+  try {
+    gateway = createGateway({
+      providers: [
+        createOpenAI({ baseURL: config.baseURLs.openai, fetch }),
+        createSiliconFlow({ baseURL: config.baseURLs.siliconflow, fetch }),
+        createGemini({ baseURL: config.baseURLs.gemini, fetch }),
+      ],
+      storage,
+      fetch,
+      adminPassword: config.adminPassword,
+      clientTokens: config.clientTokens,
+      refreshIntervalMs: config.refreshIntervalMs,
+      // The socket's peer is the client; X-Forwarded-* only from the proxies KEYHIVE_TRUST_PROXY names.
+      clientAddress: nodeClientAddress,
+      trustProxy: config.trustProxy,
+      publicURL: config.publicURL,
+      // Bare /v1 requests no provider claims (GET /v1/models, relay models) go to OpenAI.
+      settings: { defaultProvider: "openai" },
+      ui: adminUI(),
+    });
+  } catch (error) {
+    await storage.close?.(); // a refused configuration (a weak KEYHIVE_ADMIN_PASSWORD) leaves nothing open
+    throw error;
+  }
   const secrets = await gateway.ready();
   // Invalid and exhausted keys come back when a re-check passes; unref: never keeps Node alive.
   const recheckMs = config.recheckIntervalMs ?? 60_000;

@@ -4,7 +4,14 @@
  * that are due.
  */
 import { adminUI } from "@keyhive/admin-ui";
-import { createGateway, type Gateway, type Storage } from "@keyhive/gateway";
+import {
+  cloudflareClientAddress,
+  createGateway,
+  type Gateway,
+  parsePublicURL,
+  type Storage,
+  WORKERS_PASSWORD_ITERATIONS,
+} from "@keyhive/gateway";
 import { createGemini } from "@keyhive/provider-gemini";
 import { createOpenAI } from "@keyhive/provider-openai";
 import { createSiliconFlow } from "@keyhive/provider-siliconflow";
@@ -17,6 +24,7 @@ export interface Env {
   KEYHIVE_ADMIN_PASSWORD?: string;
   KEYHIVE_CLIENT_TOKENS?: string;
   KEYHIVE_ENCRYPTION_KEY?: string;
+  KEYHIVE_PUBLIC_URL?: string;
   OPENAI_BASE_URL?: string;
   SILICONFLOW_BASE_URL?: string;
   GEMINI_BASE_URL?: string;
@@ -44,6 +52,11 @@ function gatewayFor(env: Env): Gateway {
     ui: adminUI(),
     // No job outlives its request on Workers: the admin UI steps batch checks instead.
     backgroundJobs: false,
+    // workerd's WebCrypto refuses more PBKDF2 iterations (hashes from Node still verify, slower).
+    passwordHashIterations: WORKERS_PASSWORD_ITERATIONS,
+    // Cloudflare sets CF-Connecting-IP on every request: the client's address, not spoofable.
+    clientAddress: cloudflareClientAddress,
+    publicURL: parsePublicURL(env.KEYHIVE_PUBLIC_URL),
   });
   return gateway;
 }
@@ -54,7 +67,25 @@ function storageFor(env: Env): Storage {
   return env.KEYHIVE_ENCRYPTION_KEY ? withEncryption(storage, { secret: env.KEYHIVE_ENCRYPTION_KEY }) : storage;
 }
 
+/** A refused configuration (a missing or weak KEYHIVE_ADMIN_PASSWORD) answers a JSON 500 saying why. */
+function misconfigured(error: unknown): Response {
+  console.error(error);
+  const message = `Keyhive is misconfigured: ${(error as Error).message}`;
+  return Response.json(
+    { error: { message, type: "server_error", code: "misconfigured", param: null } },
+    { status: 500 },
+  );
+}
+
 export default {
-  fetch: (request: Request, env: Env, ctx: ExecutionContext) => gatewayFor(env).app.fetch(request, env, ctx),
+  fetch: (request: Request, env: Env, ctx: ExecutionContext) => {
+    let app: Gateway["app"];
+    try {
+      app = gatewayFor(env).app;
+    } catch (error) {
+      return misconfigured(error);
+    }
+    return app.fetch(request, env, ctx);
+  },
   scheduled: (_controller: unknown, env: Env, ctx: ExecutionContext) => ctx.waitUntil(gatewayFor(env).recheck()),
 };

@@ -35,6 +35,7 @@ const GZIP_BUDGET = 400 * 1024;
 const ADMIN = "worker-admin-password-123";
 const TOKEN = "kh-worker-client-token";
 const ORIGIN = "http://gateway.local";
+const PUBLIC_URL = "https://keys.example.com";
 const OK_KEYS = ["sk-worker-ok-key-0000001", "sk-worker-ok-key-0000002"];
 const DEAD_KEY = "sk-worker-dead-key-000003";
 
@@ -71,6 +72,19 @@ export function testWorker(options: WorkerCaseOptions): void {
     let cookie = "";
     const ids = new Map<string, string>();
 
+    /** The bundle with the bindings of the example's wrangler.toml. */
+    const workerFromToml = () => {
+      const { workerOptions: fromToml } = unstable_getMiniflareWorkerOptions(join(options.dir, "wrangler.toml"));
+      return {
+        modules: true,
+        scriptPath: bundle.path,
+        modulesRoot: dirname(bundle.path),
+        compatibilityDate: fromToml.compatibilityDate,
+        compatibilityFlags: fromToml.compatibilityFlags,
+        kvNamespaces: fromToml.kvNamespaces,
+        d1Databases: fromToml.d1Databases,
+      };
+    };
     const call = async (path: string, init: RequestInit = {}) =>
       (await mf.dispatchFetch(`${ORIGIN}${path}`, init as never)) as unknown as Response;
     const chat = (body: object) =>
@@ -83,19 +97,13 @@ export function testWorker(options: WorkerCaseOptions): void {
     beforeAll(async () => {
       mock = await startMockOpenAI({ keys: Object.fromEntries(OK_KEYS.map((k) => [k, "ok"])) });
       bundle = await bundleWorker(options.dir);
-      const { workerOptions: fromToml } = unstable_getMiniflareWorkerOptions(join(options.dir, "wrangler.toml"));
       mf = new Miniflare({
-        modules: true,
-        scriptPath: bundle.path,
-        modulesRoot: dirname(bundle.path),
-        compatibilityDate: fromToml.compatibilityDate,
-        compatibilityFlags: fromToml.compatibilityFlags,
-        kvNamespaces: fromToml.kvNamespaces,
-        d1Databases: fromToml.d1Databases,
+        ...workerFromToml(),
         bindings: {
           KEYHIVE_ADMIN_PASSWORD: ADMIN,
           KEYHIVE_CLIENT_TOKENS: TOKEN,
           OPENAI_BASE_URL: mock.baseURL,
+          KEYHIVE_PUBLIC_URL: PUBLIC_URL,
           ...options.bindings,
         },
       });
@@ -197,6 +205,60 @@ export function testWorker(options: WorkerCaseOptions): void {
       expect(body.choices[0]?.message.content).toBe("Hello from the mock upstream");
       expect(mock.requestsByKey.get(DEAD_KEY) ?? 0).toBe(0); // retired by the re-check
       expect((await call("/v1/models", { headers: { authorization: "Bearer kh-wrong" } })).status).toBe(401);
+    });
+
+    it("throttles sign-in by CF-Connecting-IP (X-Forwarded-For buys nothing), logout revokes, the public URL is pinned", async () => {
+      const login = (password: string, headers: Record<string, string>) =>
+        call("/admin/api/login", {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify({ password }),
+        });
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        statuses.push(
+          (await login(`wrong-${i}`, { "cf-connecting-ip": "198.51.100.20", "x-forwarded-for": `10.0.0.${i}` })).status,
+        );
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+      const blocked = (await (await login(ADMIN, { "cf-connecting-ip": "198.51.100.20" })).json()) as {
+        error: { code: string };
+      };
+      expect(blocked.error.code).toBe("too_many_login_attempts");
+      const ok = await login(ADMIN, { "cf-connecting-ip": "198.51.100.21", origin: ORIGIN });
+      expect(ok.status).toBe(200);
+      const session = (ok.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+      expect((await call("/admin/api/session", { headers: { cookie: session } })).status).toBe(200);
+      expect((await call("/admin/api/logout", { method: "POST", headers: { cookie: session } })).status).toBe(204);
+      expect((await call("/admin/api/session", { headers: { cookie: session } })).status).toBe(401);
+      const info = (await (
+        await call("/public/api/info", { headers: { "x-forwarded-host": "evil.example" } })
+      ).json()) as {
+        baseURL: string;
+      };
+      expect(info.baseURL).toBe(`${PUBLIC_URL}/v1`);
+    });
+
+    it("a weak KEYHIVE_ADMIN_PASSWORD: every request answers a JSON 500 saying why", async () => {
+      const weak = new Miniflare({
+        ...workerFromToml(),
+        bindings: { ...options.bindings, KEYHIVE_ADMIN_PASSWORD: "a" },
+      });
+      try {
+        const res = (await weak.dispatchFetch(`${ORIGIN}/admin/api/session`)) as unknown as Response;
+        expect(res.status).toBe(500);
+        expect(await res.json()).toEqual({
+          error: {
+            message:
+              "Keyhive is misconfigured: The configured admin password (KEYHIVE_ADMIN_PASSWORD) is 1 character long: it must be at least 12. Choose a longer one (e.g. `openssl rand -base64 18`).",
+            type: "server_error",
+            code: "misconfigured",
+            param: null,
+          },
+        });
+      } finally {
+        await weak.dispose();
+      }
     });
 
     it("proxies a streamed chat completion (SSE)", async () => {
