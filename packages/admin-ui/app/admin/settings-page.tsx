@@ -239,7 +239,10 @@ export function SettingsPage() {
   );
 }
 
+/** Change the admin password — unless the deployment's configuration sets it (then the form explains and is disabled). */
 function PasswordForm() {
+  const session = useFetch(() => api<{ passwordManagedByEnvironment?: boolean }>("/admin/api/session"), []);
+  const managed = session.data?.passwordManagedByEnvironment === true;
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
@@ -257,6 +260,11 @@ function PasswordForm() {
   return (
     <form class="card form-grid" onSubmit={submit}>
       <h2 class="full">{t("changePassword")}</h2>
+      {managed && (
+        <p class="notice full" id="pw-managed">
+          {t("passwordManagedByEnvironment")}
+        </p>
+      )}
       <div class="field">
         <label for="pw-current">{t("currentPassword")}</label>
         <input
@@ -264,6 +272,8 @@ function PasswordForm() {
           type="password"
           autocomplete="current-password"
           required
+          disabled={managed}
+          aria-describedby={managed ? "pw-managed" : undefined}
           value={current}
           onInput={(e) => setCurrent((e.target as HTMLInputElement).value)}
         />
@@ -275,6 +285,8 @@ function PasswordForm() {
           type="password"
           autocomplete="new-password"
           required
+          disabled={managed}
+          aria-describedby={managed ? "pw-managed" : undefined}
           minLength={12}
           value={next}
           onInput={(e) => setNext((e.target as HTMLInputElement).value)}
@@ -282,7 +294,9 @@ function PasswordForm() {
       </div>
       {message && <output class={message.error ? "error full" : "notice full"}>{message.text}</output>}
       <div class="full buttons">
-        <button type="submit">{t("changePassword")}</button>
+        <button type="submit" disabled={managed}>
+          {t("changePassword")}
+        </button>
       </div>
     </form>
   );

@@ -145,6 +145,8 @@ export const en = {
   pageSize: "Page size",
   pagination: "Pagination",
   passwordChanged: "Password changed. Other sessions were signed out.",
+  passwordManagedByEnvironment:
+    "The admin password is set by the deployment's configuration (KEYHIVE_ADMIN_PASSWORD), which replaces a changed one at the next start: change it there and restart the gateway.",
   perPage: "{n} per page",
   period: "Period",
   period30d: "30 days",

@@ -147,6 +147,8 @@ export const zh: Record<keyof typeof en, string> = {
   pageSize: "每页条数",
   pagination: "分页",
   passwordChanged: "密码已修改，其他会话已退出。",
+  passwordManagedByEnvironment:
+    "管理员密码由部署配置（KEYHIVE_ADMIN_PASSWORD）设定，在此修改的密码会在下次启动时被替换：请在配置中修改并重启网关。",
   perPage: "每页 {n} 条",
   period: "时间范围",
   period30d: "30 天",

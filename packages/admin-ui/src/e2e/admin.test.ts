@@ -245,6 +245,25 @@ describe("admin UI in Chromium", () => {
     expect(await page.getByRole("link", { name: /Download backup/ }).getAttribute("href")).toBe("/admin/api/backup");
   });
 
+  it("says the admin password is set by the environment, and disables the change form", async () => {
+    const { page } = rig;
+    const notice = page.getByText(
+      "The admin password is set by the deployment's configuration (KEYHIVE_ADMIN_PASSWORD)",
+      {
+        exact: false,
+      },
+    );
+    await notice.waitFor();
+    expect(await notice.textContent()).toBe(
+      "The admin password is set by the deployment's configuration (KEYHIVE_ADMIN_PASSWORD), which replaces a changed one at the next start: change it there and restart the gateway.",
+    );
+    expect(await page.getByLabel("Current password").isDisabled()).toBe(true);
+    expect(await page.getByLabel("New password (at least 12 characters)").isDisabled()).toBe(true);
+    expect(await page.getByRole("button", { name: "Change admin password" }).isDisabled()).toBe(true);
+    const described = await page.getByLabel("Current password").getAttribute("aria-describedby");
+    expect(described).toBe("pw-managed");
+  });
+
   it("switches language, remembers it, and switches back", async () => {
     const { page } = rig;
     await page.getByLabel("Language").selectOption("zh-CN");
