@@ -56,6 +56,7 @@ export {
   type RecordedFailure,
   testProvider,
 } from "./testing/provider-case.js";
+export { parseSse, readSse, readSseData, type SseEvent } from "./testing/read-sse.js";
 export { type RedisServer, startRedis } from "./testing/redis-server.js";
 export {
   listAll,
