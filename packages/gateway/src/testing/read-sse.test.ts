@@ -3,7 +3,7 @@ import { parseSse, readSse, readSseData } from "./read-sse.js";
 
 describe("the kit's SSE reader", () => {
   it("reads named events, multi-line data and ids like a client, and skips comments", () => {
-    const text = ": keep-alive\n\nevent: response.created\nid: 7\ndata: {\"a\":1}\n\ndata: line one\ndata: line two\n\n";
+    const text = ': keep-alive\n\nevent: response.created\nid: 7\ndata: {"a":1}\n\ndata: line one\ndata: line two\n\n';
     expect(parseSse(text)).toEqual([
       { event: "response.created", data: '{"a":1}', id: "7" },
       { event: "message", data: "line one\nline two" },
@@ -15,7 +15,7 @@ describe("the kit's SSE reader", () => {
   });
 
   it("reads a response whose events arrive split across chunks, CRLF framed", async () => {
-    const parts = ["data: {\"n\"", ":1}\r\n", "\r\ndata: [DONE]\r\n\r\n"];
+    const parts = ['data: {"n"', ":1}\r\n", "\r\ndata: [DONE]\r\n\r\n"];
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         for (const part of parts) controller.enqueue(new TextEncoder().encode(part));
