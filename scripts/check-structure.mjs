@@ -8,7 +8,9 @@
  *    a cycle of types is still two files that cannot be read one without the other);
  * 4. every workspace package a file imports is declared in that package's package.json, and the
  *    workspace packages form no cycle (devDependencies included: that is how cycles hide);
- * 5. no vendor name in the code of `packages/gateway/src` (comments are docs and may cite them).
+ * 5. no vendor name in the code of `packages/gateway/src` (comments are docs and may cite them);
+ * 6. the contracts (`packages/gateway/src/spec/`, the `@keyhive/gateway/spec` entry) import
+ *    nothing but each other, so an adapter author reads them without the rest of the gateway.
  *
  * Why our own script: the rules need the workspace map (a `@keyhive/x` import means that package's
  * `src`, whether or not it is built) and the TypeScript parser we already have; dependency-cruiser
@@ -53,6 +55,9 @@ for (const file of files) {
   for (const specifier of importsOf(source)) {
     const target = resolveImport(file, specifier);
     if (target) graph.get(file).add(target);
+    if (file.startsWith("packages/gateway/src/spec/") && !(target ?? "").startsWith("packages/gateway/src/spec/")) {
+      problems.push(`${file}: the contracts import only each other, not ${specifier}`);
+    }
   }
 }
 
