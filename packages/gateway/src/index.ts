@@ -1,5 +1,14 @@
 export { ProxyTrust, parsePublicURL, parseTrustProxy, type TrustProxy } from "./admin/proxy-trust.js";
 export { ADMIN_PASSWORD_MIN_LENGTH, assertAdminPassword, type BootstrapResult } from "./bootstrap.js";
+export {
+  type ConfigEnv,
+  ConfigError,
+  type ConfigFromEnvOptions,
+  configFromEnv,
+  type KeyhiveConfig,
+} from "./config/config-from-env.js";
+export { type ConfiguredGatewayOptions, gatewayOptionsFromConfig } from "./config/gateway-options.js";
+export { baseURLVariableName, CONFIG_VARIABLES, OTHER_VARIABLES } from "./config/variables.js";
 export { createGateway, type Gateway, type GatewayOptions } from "./gateway.js";
 export { defaultHealthPolicy, type HealthPolicy, onCheck, onFailure, onSuccess } from "./pool/health.js";
 export { KeyPool, type KeyPoolOptions, type Selection, type SelectOptions, type WaitUntil } from "./pool/key-pool.js";
