@@ -1,5 +1,5 @@
 import { joinURL, type KeyCheckResult } from "@keyhive/gateway";
-import { classifyDeepSeekFailure, readDeepSeekMessage } from "./deepseek-errors.js";
+import { classifyOpenAIFailure, type OpenAICompatibleCall, readOpenAIError } from "@keyhive/provider-openai";
 
 /** `GET /user/balance`: amounts are numeric strings, one entry per currency. */
 interface BalanceAnswer {
@@ -10,13 +10,7 @@ interface BalanceAnswer {
 const amount = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN);
 
 /** Reads the balance; anything unreadable is a check error, never a zero balance. */
-export async function checkDeepSeekBalance(o: {
-  baseURL: string;
-  headers: Headers;
-  fetch: typeof fetch;
-  currency: string;
-  signal?: AbortSignal;
-}): Promise<KeyCheckResult> {
+export async function checkDeepSeekBalance(o: OpenAICompatibleCall & { currency: string }): Promise<KeyCheckResult> {
   let response: Response;
   try {
     response = await o.fetch(joinURL(o.baseURL, "/user/balance"), { headers: o.headers, signal: o.signal });
@@ -25,8 +19,8 @@ export async function checkDeepSeekBalance(o: {
   }
   const text = await response.text().catch(() => "");
   if (!response.ok) {
-    const cls = classifyDeepSeekFailure({ status: response.status, headers: response.headers, body: text });
-    const message = readDeepSeekMessage(text) ?? `HTTP ${response.status}`;
+    const cls = classifyOpenAIFailure({ status: response.status, headers: response.headers, body: text });
+    const message = readOpenAIError(text).message ?? `HTTP ${response.status}`;
     if (cls.kind === "key_invalid") return { status: "invalid", message };
     if (cls.kind === "key_exhausted") return { status: "exhausted", message };
     return { status: "error", message: `HTTP ${response.status}: ${message}` };

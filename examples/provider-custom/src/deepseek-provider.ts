@@ -1,19 +1,6 @@
-import {
-  type CallOptions,
-  forwardableRequestHeaders,
-  joinURL,
-  type KeyCheckResult,
-  type ModelInfo,
-  type PoolKey,
-  PROVIDER_SPECIFICATION_VERSION,
-  type Provider,
-  type ProviderRequest,
-  type ProviderSettings,
-  stripQueryParams,
-  type UpstreamRequest,
-} from "@keyhive/gateway";
+import type { Provider, ProviderSettings } from "@keyhive/gateway";
+import { createOpenAICompatible } from "@keyhive/provider-openai";
 import { checkDeepSeekBalance } from "./deepseek-balance.js";
-import { classifyDeepSeekFailure } from "./deepseek-errors.js";
 
 export interface DeepSeekProviderSettings extends ProviderSettings {
   /** Provider id and mount path. @default "deepseek" */
@@ -26,64 +13,24 @@ export interface DeepSeekProviderSettings extends ProviderSettings {
   currency?: string;
 }
 
-/** DeepSeek: OpenAI-compatible chat, plus a balance the pool can track. */
+/**
+ * DeepSeek speaks OpenAI's wire format, so the OpenAI-compatible base does the rewrite, the model
+ * list and the failure classes (401 invalid, 402 exhausted, 429 rate limited, 5xx upstream, 400/422
+ * the client's); this adapter adds the key shape, its models and a balance the pool can track.
+ */
 export function createDeepSeek(settings: DeepSeekProviderSettings = {}): Provider {
-  const baseURL = settings.baseURL ?? "https://api.deepseek.com";
-  const keyPattern = settings.keyPattern ?? /^sk-[0-9a-f]{32}$/;
-  const doFetch = settings.fetch ?? ((input, init) => fetch(input, init));
-  const extraHeaders = settings.headers ?? {};
-
-  const withKey = (key: PoolKey, headers = new Headers()) => {
-    for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
-    headers.set("authorization", `Bearer ${key.secret}`);
-    return headers;
-  };
-
-  return {
-    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
+  const { currency = "CNY", ...rest } = settings;
+  return createOpenAICompatible({
+    ...rest,
     id: settings.id ?? "deepseek",
-    hasBalance: true,
-
-    validateKeyFormat: (secret) =>
-      keyPattern.test(secret)
-        ? { ok: true }
-        : { ok: false, reason: `not a DeepSeek key: expected ${keyPattern}, got ${secret.length} characters` },
-
+    baseURL: settings.baseURL ?? "https://api.deepseek.com",
+    name: "DeepSeek",
+    keyPattern: settings.keyPattern ?? /^sk-[0-9a-f]{32}$/,
     // `deepseek-ai/…` ids belong to hosting platforms such as SiliconFlow, not to DeepSeek itself.
-    claimsModel: (model) => /^deepseek-(chat|reasoner|coder)/.test(model),
-
-    rewriteRequest(request: ProviderRequest, key: PoolKey): UpstreamRequest {
-      return {
-        url: joinURL(key.baseURL ?? baseURL, request.path, stripQueryParams(request.search, ["key"])),
-        method: request.method,
-        headers: withKey(key, forwardableRequestHeaders(request.headers)),
-        body: request.body,
-      };
-    },
-
-    classifyFailure: classifyDeepSeekFailure,
-
-    checkKey(key: PoolKey, options: CallOptions = {}): Promise<KeyCheckResult> {
-      return checkDeepSeekBalance({
-        baseURL: key.baseURL ?? baseURL,
-        headers: withKey(key),
-        fetch: doFetch,
-        currency: settings.currency ?? "CNY",
-        signal: options.signal,
-      });
-    },
-
-    async listModels(key: PoolKey | undefined, options: CallOptions = {}): Promise<ModelInfo[]> {
-      if (!key) throw new Error("Listing DeepSeek models needs a key.");
-      const response = await doFetch(joinURL(key.baseURL ?? baseURL, "/models"), {
-        headers: withKey(key),
-        signal: options.signal,
-      });
-      if (!response.ok) throw new Error(`Listing DeepSeek models failed: HTTP ${response.status}`);
-      const json = (await response.json()) as { data?: { id: string; owned_by?: string }[] };
-      return (json.data ?? []).map((m) => ({ id: m.id, ownedBy: m.owned_by }));
-    },
-  };
+    modelPattern: /^deepseek-(chat|reasoner|coder)/,
+    hasBalance: true,
+    checkKey: (_key, call) => checkDeepSeekBalance({ ...call, currency }),
+  });
 }
 
 /** A ready instance for api.deepseek.com. */

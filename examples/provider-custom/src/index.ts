@@ -1,3 +1,2 @@
 export { checkDeepSeekBalance } from "./deepseek-balance.js";
-export { classifyDeepSeekFailure, readDeepSeekMessage } from "./deepseek-errors.js";
 export { createDeepSeek, type DeepSeekProviderSettings, deepseek } from "./deepseek-provider.js";

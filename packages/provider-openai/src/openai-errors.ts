@@ -31,12 +31,17 @@ export function parseResetDuration(value: string | null): number | undefined {
   return matched ? Math.round(total) : undefined;
 }
 
-/** The OpenAI classification; other OpenAI-compatible adapters reuse it. */
+/**
+ * The OpenAI classification, and the base every OpenAI-compatible adapter layers its own signals
+ * over (`createOpenAICompatible`'s `classifyFailure`): `insufficient_quota` or 402 → key exhausted,
+ * 401/403 → key invalid, 429 → rate limited, 408/5xx → upstream error, other 4xx → the client's.
+ */
 export function classifyOpenAIFailure(failure: UpstreamFailure): FailureClass {
   const { status, headers } = failure;
   const error = readOpenAIError(failure.body);
   const message = error.message ?? (failure.body.slice(0, 200) || `HTTP ${status}`);
-  if (error.code === "insufficient_quota" || error.type === "insufficient_quota")
+  // 402 Payment Required is how relays and compatible vendors (DeepSeek) say "no credit left".
+  if (status === 402 || error.code === "insufficient_quota" || error.type === "insufficient_quota")
     return { kind: "key_exhausted", message };
   // A refused region fails for every key alike: blaming (and retiring) keys would empty the pool.
   if (error.code === "unsupported_country_region_territory") return { kind: "client_error", message };

@@ -110,7 +110,9 @@ describe("SiliconFlow through the gateway", () => {
     const image = await post("/siliconflow/v1/images/generations", { model: "Kwai-Kolors/Kolors", prompt: "a cat" });
     expect(((await image.json()) as { images: { url: string }[] }).images[0]?.url).toMatch(/^https:/);
   });
+});
 
+describe("SiliconFlow audio and models through the gateway", () => {
   it("passes a multipart audio upload through byte for byte", async () => {
     const form = new FormData();
     form.set("model", "FunAudioLLM/SenseVoiceSmall");
@@ -143,7 +145,9 @@ describe("SiliconFlow through the gateway", () => {
     const ids = ((await response.json()) as { data: { id: string }[] }).data.map((m) => m.id);
     expect(ids).toContain("Qwen/Qwen3-8B");
   });
+});
 
+describe("SiliconFlow keys through the gateway", () => {
   it("fails over from a dead key and stops using it", async () => {
     for (let i = 0; i < 4; i++) {
       const response = await post("/v1/chat/completions", { model: "Qwen/Qwen3-8B", messages: [] });

@@ -1,4 +1,5 @@
-import { type FailureClass, parseRetryAfter, type UpstreamFailure } from "@keyhive/gateway";
+import type { FailureClass, UpstreamFailure } from "@keyhive/gateway";
+import { classifyOpenAIFailure } from "@keyhive/provider-openai";
 
 /** What SiliconFlow's error bodies carry. Both shapes occur: `{code,message,data}` and OpenAI's `{error:{…}}`. */
 export interface SiliconFlowError {
@@ -35,28 +36,26 @@ export function isInsufficientBalance(error: SiliconFlowError): boolean {
 }
 
 /**
- * Maps a failed SiliconFlow response to what the pool should do:
- * 401/403 → key_invalid (403 with an insufficient-balance message, 402 or code 30001 → key_exhausted),
- * 429 → rate_limited, 408/5xx → upstream_error, other 4xx → client_error.
+ * Maps a failed SiliconFlow response to what the pool should do, layered over the OpenAI base
+ * (`classifyOpenAIFailure`): SiliconFlow's own "no credit" signals (402, code 30001, a 403 saying
+ * the balance is insufficient) → key_exhausted first; then the base decides (401/403 → key_invalid,
+ * 429 → rate_limited, 408/5xx → upstream_error, other 4xx → client_error), with SiliconFlow's
+ * message (its 401s are plain text) and a per-model scope for rate limits.
  */
-export function classifySiliconFlowFailure(failure: UpstreamFailure): FailureClass {
-  const { status, headers } = failure;
+export function classifySiliconFlowFailure(
+  failure: UpstreamFailure,
+  base: (failure: UpstreamFailure) => FailureClass = classifyOpenAIFailure,
+): FailureClass {
   const error = readSiliconFlowError(failure.body);
-  const message = error.message ?? `HTTP ${status}`;
+  const message = error.message ?? `HTTP ${failure.status}`;
   const code = Number(error.code);
-  if (status === 402 || code === 30001 || (status === 403 && isInsufficientBalance(error))) {
+  if (failure.status === 402 || code === 30001 || (failure.status === 403 && isInsufficientBalance(error))) {
     return { kind: "key_exhausted", message };
   }
-  if (status === 401 || status === 403) return { kind: "key_invalid", message };
-  if (status === 429) {
+  const cls = base(failure);
+  if (cls.kind === "rate_limited") {
     // SiliconFlow's RPM/TPM limits are per model and account: only this key+model pair cools.
-    return {
-      kind: "rate_limited",
-      message,
-      retryAfterMs: parseRetryAfter(headers),
-      scope: failure.model ? "model" : "key",
-    };
+    return { kind: "rate_limited", message, retryAfterMs: cls.retryAfterMs, scope: failure.model ? "model" : "key" };
   }
-  if (status === 408 || status >= 500) return { kind: "upstream_error", message };
-  return { kind: "client_error", message };
+  return { ...cls, message };
 }
