@@ -105,6 +105,26 @@ describe("OpenAI through the gateway", () => {
     expect(response.status).toBe(200);
     expect(mock.requests.at(-1)?.path).toBe("/v1/models");
   });
+
+  it("never lets a client credential reach the upstream, wherever the client put it", async () => {
+    // The adapter strips nothing itself: the gateway takes credentials off before the rewrite.
+    const before = mock.requests.length;
+    for (const headers of [
+      { authorization: `Bearer ${CLIENT}`, "x-api-key": CLIENT, cookie: `session=${CLIENT}` },
+      { "x-api-key": CLIENT },
+      {},
+    ]) {
+      const response = await fetch(`${url}/openai/v1/models?key=${CLIENT}&limit=5`, { headers });
+      expect(response.status).toBe(200);
+    }
+    const seen = mock.requests.slice(before);
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    for (const request of seen) {
+      expect(request.path).toBe("/v1/models?limit=5");
+      expect(JSON.stringify(request.headers)).not.toContain(CLIENT);
+      expect([OK, BROKE]).toContain(request.key);
+    }
+  });
 });
 
 it("raised no internal gateway error along the way", () => {
