@@ -26,7 +26,7 @@ export {
   type WeightedOptions,
   weighted,
 } from "./pool/strategies.js";
-export { extractClientCredential } from "./proxy/client-auth.js";
+export { clientKeyHeadersOf, extractClientCredential, withoutClientCredentials } from "./proxy/client-credentials.js";
 export { defaultProxyOptions, type ProxyOptions, type ProxyOutcome } from "./proxy/pipeline.js";
 export { resolveProvider } from "./proxy/resolve-provider.js";
 export { OPENAI_OPERATIONS } from "./proxy/routes.js";

@@ -4,12 +4,12 @@
  * written behind; other instances' changes arrive through the storage's change feed, polled at
  * most every `refreshIntervalMs` (lazily, from requests, so it works on Workers too).
  */
+import type { WaitUntil } from "../runtime/wait-until.js";
 import type { FailureClass, KeyCheckResult, PoolKey } from "../spec/provider.js";
 import type { HistoryEntry, KeyPatch, KeyRecord, Storage } from "../spec/storage.js";
 import { redact } from "../util/mask.js";
 import { defaultHealthPolicy, type HealthPolicy, onCheck, onFailure, onSuccess } from "./health.js";
-import { IndexedList } from "./indexed-list.js";
-import { MinHeap } from "./min-heap.js";
+import { ProviderKeys, type Selection } from "./provider-keys.js";
 import { random, type SelectionStrategy } from "./strategies.js";
 import { WriteBehind } from "./write-behind.js";
 
@@ -27,26 +27,14 @@ export interface KeyPoolOptions {
   onError?: (error: unknown) => void;
 }
 
-export type Selection =
-  | { ok: true; key: KeyRecord }
-  | { ok: false; reason: "cooling"; retryAfterMs: number }
-  | { ok: false; reason: "empty" };
+export type { WaitUntil } from "../runtime/wait-until.js";
+export type { Selection } from "./provider-keys.js";
 
 export interface SelectOptions {
   model?: string;
   /** Keys this request already tried. */
   exclude?: ReadonlySet<string>;
 }
-
-class ProviderKeys {
-  readonly serving = new IndexedList<KeyRecord>();
-  /** Serving keys plus exhausted ones: candidates for free models. */
-  readonly servingOrExhausted = new IndexedList<KeyRecord>();
-  readonly cooling = new MinHeap();
-}
-
-/** Runs work in the background; Workers pass `ctx.waitUntil` so it outlives the response. */
-export type WaitUntil = (promise: Promise<unknown>) => void;
 
 export class KeyPool {
   readonly policy: HealthPolicy;
@@ -60,6 +48,7 @@ export class KeyPool {
   private loaded: Promise<void> | undefined;
   private historyBuffer: HistoryEntry[] = [];
   private lastHistoryFlushAt = 0;
+  private readonly getRecord = (id: string) => this.records.get(id);
   /** Storage reads made by the pool (a benchmark figure). */
   storageReads = 0;
 
@@ -137,7 +126,7 @@ export class KeyPool {
     const group = this.byProvider.get(providerId);
     if (!group) return { ok: false, reason: "empty" };
     const now = this.now();
-    this.releaseCooled(group, now);
+    group.releaseCooled(now, this.getRecord);
     const { model, exclude } = options;
     const free = model !== undefined && (this.options.freeModels?.(providerId)?.has(model) ?? false);
     const list = free ? group.servingOrExhausted : group.serving;
@@ -145,7 +134,7 @@ export class KeyPool {
       !exclude?.has(record.id) && !(model && (record.modelCooldowns?.[model] ?? 0) > now);
     const key = this.strategy(list, usable);
     if (key) return { ok: true, key };
-    return this.explainEmpty(group, list.items, now, model, exclude);
+    return group.explainEmpty(list.items, now, model, exclude);
   }
 
   /** Every key of a provider (for re-checks and listings); a snapshot, not live. */
@@ -178,9 +167,7 @@ export class KeyPool {
     const record = this.records.get(id);
     if (!record) return;
     this.records.delete(id);
-    const group = this.byProvider.get(record.provider);
-    group?.serving.remove(id);
-    group?.servingOrExhausted.remove(id);
+    this.byProvider.get(record.provider)?.remove(id);
   }
 
   reportSuccess(id: string): void {
@@ -292,43 +279,6 @@ export class KeyPool {
       group = new ProviderKeys();
       this.byProvider.set(live.provider, group);
     }
-    const now = this.now();
-    const serving = live.status === "active" || (live.status === "cooling" && (live.cooldownUntil ?? 0) <= now);
-    if (serving) group.serving.add(live);
-    else group.serving.remove(live.id);
-    if (serving || live.status === "exhausted") group.servingOrExhausted.add(live);
-    else group.servingOrExhausted.remove(live.id);
-    if (live.status === "cooling" && !serving) group.cooling.push(live.cooldownUntil ?? now, live.id);
-  }
-
-  private releaseCooled(group: ProviderKeys, now: number): void {
-    for (let top = group.cooling.peek(); top && top.at <= now; top = group.cooling.peek()) {
-      group.cooling.pop();
-      const record = this.records.get(top.id);
-      // Stale heap entries (the key changed since) are skipped; place() re-checks the status.
-      if (record && record.status === "cooling" && (record.cooldownUntil ?? 0) <= now) this.place(record);
-    }
-  }
-
-  private explainEmpty(
-    group: ProviderKeys,
-    candidates: readonly KeyRecord[],
-    now: number,
-    model: string | undefined,
-    exclude: ReadonlySet<string> | undefined,
-  ): Selection {
-    // Only on the failure path: a scan is fine here.
-    let soonest = Number.POSITIVE_INFINITY;
-    const top = group.cooling.peek();
-    if (top) soonest = top.at;
-    if (model) {
-      for (const record of candidates) {
-        if (exclude?.has(record.id)) continue;
-        const until = record.modelCooldowns?.[model];
-        if (until !== undefined && until > now) soonest = Math.min(soonest, until);
-      }
-    }
-    if (Number.isFinite(soonest)) return { ok: false, reason: "cooling", retryAfterMs: Math.max(0, soonest - now) };
-    return { ok: false, reason: "empty" };
+    group.place(live, this.now());
   }
 }

@@ -107,28 +107,3 @@ export class UsageMeter {
     this.dirty.add(k);
   }
 }
-
-const decoder = new TextDecoder();
-
-/**
- * Finds token usage in the last bytes of a response: OpenAI's `usage` object
- * (`prompt_tokens`/`completion_tokens`) or Gemini's `usageMetadata`
- * (`promptTokenCount`/`candidatesTokenCount`). Both come at the end of a body or stream.
- */
-export function sniffUsage(tail: readonly Uint8Array[] | undefined): {
-  promptTokens?: number;
-  completionTokens?: number;
-} {
-  if (!tail || tail.length === 0) return {};
-  let text = "";
-  for (const chunk of tail) text += decoder.decode(chunk, { stream: true });
-  const last = (re: RegExp) => {
-    let value: number | undefined;
-    for (const m of text.matchAll(re)) value = Number(m[1]);
-    return value;
-  };
-  return {
-    promptTokens: last(/"prompt_tokens"\s*:\s*(\d+)/g) ?? last(/"promptTokenCount"\s*:\s*(\d+)/g),
-    completionTokens: last(/"completion_tokens"\s*:\s*(\d+)/g) ?? last(/"candidatesTokenCount"\s*:\s*(\d+)/g),
-  };
-}

@@ -11,6 +11,8 @@ export interface ClientAuthOptions {
   storage: Storage;
   /** Tokens from configuration (e.g. `KEYHIVE_CLIENT_TOKENS`); only their hashes are kept. */
   configuredTokens?: readonly string[];
+  /** Headers besides `authorization` a client may send its token in, named when none came. @default ["x-api-key"] */
+  keyHeaders?: readonly string[];
   now?: () => number;
 }
 
@@ -18,20 +20,6 @@ export interface ClientAuthOptions {
 export interface ClientIdentity {
   tokenId: string;
   record?: TokenRecord;
-}
-
-/** Reads the credential a client sent, in the places OpenAI, Anthropic and Gemini clients use. */
-export function extractClientCredential(headers: Headers, search = ""): string | undefined {
-  const authorization = headers.get("authorization");
-  if (authorization) {
-    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
-    if (match?.[1]) return match[1].trim();
-  }
-  const fromHeader = headers.get("x-api-key") ?? headers.get("x-goog-api-key");
-  if (fromHeader) return fromHeader.trim();
-  // Gemini clients may send `?key=`; the provider strips it before the request goes upstream.
-  if (search.includes("key=")) return new URLSearchParams(search).get("key") ?? undefined;
-  return undefined;
 }
 
 export class ClientAuth {
@@ -82,9 +70,8 @@ export class ClientAuth {
    */
   async authenticate(credential: string | undefined): Promise<ClientIdentity> {
     if (!credential) {
-      throw errors.unauthorized(
-        "Missing client token: send `Authorization: Bearer <token>` (or `x-api-key` / `x-goog-api-key`).",
-      );
+      const others = (this.options.keyHeaders ?? ["x-api-key"]).map((name) => `\`${name}\``).join(" / ");
+      throw errors.unauthorized(`Missing client token: send \`Authorization: Bearer <token>\` (or ${others}).`);
     }
     const identity = this.recent.get(credential) ?? this.table.get(await sha256Hex(credential));
     if (!identity) throw errors.unauthorized("Invalid client token.");

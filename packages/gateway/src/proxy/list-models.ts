@@ -7,13 +7,16 @@ import type { Context } from "hono";
 import type { KeyPool } from "../pool/key-pool.js";
 import { errors } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
-import { type ClientAuth, extractClientCredential } from "./client-auth.js";
-import type { ProxyTarget } from "./pipeline.js";
+import type { ClientAuth } from "./client-auth.js";
+import { extractClientCredential } from "./client-credentials.js";
+import type { ProxyTarget } from "./proxy-types.js";
 
 export interface ListModelsDeps {
   providers: ReadonlyMap<string, Provider>;
   pool: KeyPool;
   auth: ClientAuth;
+  /** Headers besides `authorization` that may carry the client's token (see client-credentials.ts). */
+  keyHeaders: readonly string[];
   defaultProvider: () => string | undefined;
   proxy: (c: Context, target: ProxyTarget) => Promise<Response>;
   /** How long a merged list is reused (ms). @default 60000 */
@@ -35,7 +38,7 @@ export function createListModels(deps: ListModelsDeps) {
   return async (c: Context): Promise<Response> => {
     if (deps.providers.size === 1 || deps.defaultProvider()) return deps.proxy(c, { api: "openai", path: "/models" });
     const url = new URL(c.req.url);
-    await deps.auth.authenticate(extractClientCredential(c.req.raw.headers, url.search));
+    await deps.auth.authenticate(extractClientCredential(c.req.raw.headers, url.search, deps.keyHeaders));
     if (!cached || now() - cached.at > (deps.cacheMs ?? 60_000)) {
       const lists = await Promise.all(
         [...deps.providers.values()].map(async (provider) => {

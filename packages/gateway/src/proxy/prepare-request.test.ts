@@ -11,8 +11,7 @@ async function prepare(text: string, options: { model?: string; stream?: boolean
     target: { api: "openai", path: "/chat/completions" },
     method: "POST",
     headers: new Headers(),
-    search: "?key=kh-token&x=1",
-    credential: "kh-token",
+    search: "?x=1",
     body,
     facts,
     model: options.model ?? facts.model,
@@ -49,7 +48,7 @@ describe("prepareRequest", () => {
     expect(JSON.parse(sent)).toEqual({ model: "m", stream: true, stream_options: { x: 1, include_usage: true } });
   });
 
-  it("removes the client's ?key= token from the query", async () => {
+  it("passes the query on as given (client credentials are removed before, see client-credentials.test.ts)", async () => {
     const { request } = await prepare('{"model":"m"}');
     expect(request.search).toBe("?x=1");
   });

@@ -1,13 +1,13 @@
 import type { ProviderRequest } from "../spec/provider.js";
-import type { ProxyTarget } from "./pipeline.js";
+import type { ProxyTarget } from "./proxy-types.js";
 import type { RequestFacts } from "./read-body.js";
 
 export interface PrepareRequestInput {
   target: ProxyTarget;
   method: string;
+  /** The client's headers and query, its credentials already removed (see client-credentials.ts). */
   headers: Headers;
   search: string;
-  credential: string | undefined;
   body: ArrayBuffer | null;
   facts: RequestFacts;
   /** The model after provider resolution (a `<provider>:` prefix removed). */
@@ -49,23 +49,13 @@ export function prepareRequest(input: PrepareRequestInput): { request: ProviderR
       api: target.api,
       method: input.method,
       path: target.path,
-      search: withoutClientKey(input.search, input.credential),
+      search: input.search,
       headers: input.headers,
       body,
       model: input.model,
       stream: input.stream,
     },
   };
-}
-
-/** A client token sent as `?key=` authenticated the client: it must never reach the upstream. */
-export function withoutClientKey(search: string, credential: string | undefined): string {
-  if (!credential || !search.includes("key=")) return search;
-  const params = new URLSearchParams(search);
-  if (params.get("key") !== credential) return search;
-  params.delete("key");
-  const rest = params.toString();
-  return rest ? `?${rest}` : "";
 }
 
 const encoder = new TextEncoder();

@@ -7,7 +7,7 @@ import type { Context, Hono } from "hono";
 import { GatewayError } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
 import { canonicalNativePath } from "./native-path.js";
-import type { ProxyTarget } from "./pipeline.js";
+import type { ProxyTarget } from "./proxy-types.js";
 
 /** OpenAI-compatible operations every provider may serve. */
 export const OPENAI_OPERATIONS: readonly { method: "GET" | "POST"; path: string }[] = [

@@ -1,5 +1,7 @@
 import type { Context } from "hono";
-import type { WaitUntil } from "../pool/key-pool.js";
+
+/** Runs work in the background; Workers pass `ctx.waitUntil` so it outlives the response. */
+export type WaitUntil = (promise: Promise<unknown>) => void;
 
 /** Whether this runtime passes an execution context (Workers do; Node and Bun do not). */
 let runtimeHasExecutionCtx: boolean | undefined;

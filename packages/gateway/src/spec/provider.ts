@@ -88,9 +88,15 @@ export interface ProviderRequest {
    * `/v1beta/models/gemini-2.0-flash:generateContent`.
    */
   path: string;
-  /** The client's query string including `?`, or `""`. Credentials are the adapter's to strip. */
+  /**
+   * The client's query string including `?`, or `""`. Never contains the client's credentials:
+   * the gateway removed `key=`.
+   */
   search: string;
-  /** The client's headers (read-only view). */
+  /**
+   * The client's headers (read-only view). Never contain the client's credentials: the gateway
+   * removed `authorization`, `x-api-key`, `cookie` and every provider's `clientKeyHeaders`.
+   */
   headers: Headers;
   /** The request body, buffered once so that failover can resend it. `null` for GET. */
   body: ArrayBuffer | null;
@@ -132,7 +138,11 @@ export interface Provider {
   readonly specificationVersion: typeof PROVIDER_SPECIFICATION_VERSION;
   /** Short lowercase id, also the mount path: `/<id>/v1/...`. `[a-z0-9-]+`. */
   readonly id: string;
-  /** Headers (lowercase) the provider's own clients send their key in, besides `authorization`. */
+  /**
+   * Headers (lowercase) the provider's own clients send their key in, besides `authorization`
+   * and `x-api-key` (e.g. Gemini's `x-goog-api-key`). The gateway accepts a client token there
+   * too, and removes these headers from every request before any provider sees it.
+   */
   readonly clientKeyHeaders?: readonly string[];
   /** Native routes served under `/<id>` (and at the root when the provider claims them). */
   readonly nativeRoutes?: readonly NativeRoute[];
@@ -157,9 +167,9 @@ export interface Provider {
   checkKey(key: PoolKey, options?: CallOptions): Promise<KeyCheckResult>;
 
   /**
-   * Rewrites a client request for the upstream: target URL, the pool key in the auth header,
-   * the client's credentials removed. The body passes through untouched unless the upstream
-   * needs a change.
+   * Rewrites a client request for the upstream: target URL and the pool key in the auth header.
+   * The request carries no client credential (the gateway removed them). The body passes
+   * through untouched unless the upstream needs a change.
    */
   rewriteRequest(request: ProviderRequest, key: PoolKey): UpstreamRequest;
 
@@ -178,6 +188,22 @@ export interface Provider {
 
   /** Optional: transform a successful upstream response before it is returned. */
   transformResponse?(response: Response, request: ProviderRequest): Response | Promise<Response>;
+
+  /**
+   * Optional: token usage in this provider's own answer shape, for the counts the OpenAI
+   * `usage` object (`prompt_tokens`, `completion_tokens`) did not give. `tail` is the end of a
+   * successful answer as text — the last few kilobytes of a body, or the last chunks of a
+   * stream — and may start mid-JSON, so read it with a pattern, not `JSON.parse`. Pure and
+   * synchronous; called only for a successful answer whose tail lacks an OpenAI count.
+   * @example usageOf: (tail) => ({ promptTokens: Number(/"inputTokens":(\d+)/.exec(tail)?.[1]) || undefined })
+   */
+  usageOf?(tail: string): TokenUsage | undefined;
+}
+
+/** Token counts of one answer. */
+export interface TokenUsage {
+  promptTokens?: number;
+  completionTokens?: number;
 }
 
 /** Settings every provider factory accepts. */

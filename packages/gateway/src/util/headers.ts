@@ -14,14 +14,21 @@ const HOP_BY_HOP = [
   // make an upstream compress bodies that a non-decoding fetch then passes on mislabelled.
   "accept-encoding",
 ];
+const HOP_BY_HOP_SET: ReadonlySet<string> = new Set(HOP_BY_HOP);
 
-/** Client credentials the gateway consumes itself; an upstream must never see them. */
-export const CLIENT_CREDENTIAL_HEADERS = ["authorization", "x-api-key", "x-goog-api-key", "cookie"];
+/**
+ * Headers carrying the gateway's own credentials (client tokens, the admin session). The pipeline
+ * removes them, and each provider's `clientKeyHeaders`, before a provider sees the request.
+ */
+export const CLIENT_CREDENTIAL_HEADERS: readonly string[] = ["authorization", "x-api-key", "cookie"];
 
-/** Copies the client's headers for the upstream, minus hop-by-hop headers and credentials. */
+/**
+ * Copies the client's headers for the upstream, minus hop-by-hop headers and those proxies in
+ * front of the gateway add. Credentials are already gone: the pipeline removed them.
+ */
 export function forwardableRequestHeaders(source: Headers, extraToDrop: readonly string[] = []): Headers {
   const out = new Headers();
-  const drop = new Set([...HOP_BY_HOP, ...CLIENT_CREDENTIAL_HEADERS, ...extraToDrop]);
+  const drop = extraToDrop.length === 0 ? HOP_BY_HOP_SET : new Set([...HOP_BY_HOP, ...extraToDrop]);
   source.forEach((value, name) => {
     if (!drop.has(name) && !name.startsWith("cf-") && !name.startsWith("x-forwarded-")) out.set(name, value);
   });

@@ -1,0 +1,93 @@
+/**
+ * The proxy's shared vocabulary: its options, the route a request came in on, and the lifecycle
+ * hooks every request runs through. In a module of their own so that each step of the pipeline
+ * (prepare, attempt, respond) can name them without importing the pipeline itself.
+ */
+import type { WaitUntil } from "../runtime/wait-until.js";
+import type { ApiKind, FailureClass, Provider } from "../spec/provider.js";
+import type { ClientIdentity } from "./client-auth.js";
+import type { StreamUsage } from "./usage-event-filter.js";
+
+export interface ProxyOptions {
+  /**
+   * Re-sends after an upstream error (5xx, network, timeout); 0 sends once. Failures of a key
+   * itself (401/403, no credit, 429) always move on to another key while usable keys remain.
+   * @default 3
+   */
+  retries: number;
+  /** Overall time budget (ms) to get response headers, across all attempts. @default 60000 */
+  deadlineMs: number;
+  /** Time (ms) one attempt may wait for response headers before the next key is tried; 0: only the deadline. @default 0 */
+  attemptTimeoutMs?: number;
+  /** Largest request body accepted, in bytes. @default 26214400 (25 MiB: audio uploads) */
+  bodyLimit: number;
+  /** When every key cools, wait for the soonest one if it is at most this far away (ms). @default 0 */
+  maxCooldownWaitMs: number;
+  defaultProvider?: string;
+}
+
+export const defaultProxyOptions: ProxyOptions = {
+  retries: 3,
+  deadlineMs: 60_000,
+  bodyLimit: 25 * 1024 * 1024,
+  maxCooldownWaitMs: 0,
+};
+
+export interface ProxyTarget {
+  /** Set by per-provider mounts; absent for bare `/v1/...` routes. */
+  provider?: Provider;
+  api: ApiKind;
+  /** See {@link ProviderRequest.path}. */
+  path: string;
+  /** For native routes whose path carries the model. */
+  describe?: (path: string, search: string) => { model?: string; stream?: boolean };
+}
+
+/** What happened to one proxied request, for accounting. */
+export interface ProxyOutcome {
+  client: ClientIdentity;
+  provider: string;
+  model?: string;
+  keyId?: string;
+  status: number;
+  attempts: number;
+  failures: FailureClass["kind"][];
+  durationMs: number;
+  /** Set once the body ended; the last bytes of a successful body, for token usage. */
+  tail?: Uint8Array[];
+  /** Token usage taken from a usage event the gateway requested and hid from the client. */
+  usage?: StreamUsage;
+}
+
+/** What one attempt with a pool key says about that key. */
+export type KeyVerdict =
+  /** The key answered usably. */
+  | { kind: "served"; keyId: string }
+  /** The upstream refused the request itself (`client_error`): not the key's doing. */
+  | { kind: "refused"; keyId: string }
+  /** The key, or the upstream behind it, failed; `model` scopes a per-model rate limit. */
+  | { kind: "failed"; keyId: string; failure: FailureClass; model?: string };
+
+/**
+ * Everything a request triggers besides its own upstream attempts, in the order it happens.
+ * `createProxy` builds the gateway's hooks (see `requestHooks` in pipeline.ts); each is
+ * synchronous and only starts background work, so none delays an answer.
+ */
+export interface RequestHooks {
+  /** First thing on every request, before authentication. */
+  before(waitUntil: WaitUntil | undefined): void;
+  /** After each attempt with a pool key, as soon as its result is classified. */
+  outcome(verdict: KeyVerdict): void;
+  /**
+   * Once per request that reached the pool, when its outcome is known: the answer's body ended,
+   * or no attempt succeeded. `release` gives back the request's daily quota reservation.
+   */
+  after(outcome: ProxyOutcome, request: FinishedRequest): void;
+}
+
+/** What `after` needs besides the outcome. */
+export interface FinishedRequest {
+  provider: Provider;
+  waitUntil: WaitUntil | undefined;
+  release: (() => void) | undefined;
+}

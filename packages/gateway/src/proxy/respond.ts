@@ -1,0 +1,56 @@
+/**
+ * The last step of a request: the client's response for a usable answer. A whole answer is done
+ * at once; a stream is guarded (event-aligned, an explicit error event if it breaks, the usage
+ * event the gateway asked for hidden) and the request is finished when its body ends.
+ */
+import { StreamResponse } from "../runtime/stream-response.js";
+import type { Provider } from "../spec/provider.js";
+import type { Answer } from "./attempt-result.js";
+import type { ProxyTarget } from "./proxy-types.js";
+import { guardStream, nativeStreamError } from "./stream-guard.js";
+import { type StreamUsage, UsageEventFilter } from "./usage-event-filter.js";
+
+/** Ends the request with its final status (see `RequestHooks.after`). */
+export type Finish = (status: number, tail?: Uint8Array[], usage?: StreamUsage) => void;
+
+export interface RespondInput {
+  answer: Answer;
+  target: ProxyTarget;
+  provider: Provider;
+  /** The gateway asked the stream for its usage event; the client must not see it. */
+  addUsage: boolean;
+  finish: Finish;
+}
+
+/** How much of a whole answer's end is kept to read its token usage from. */
+const TAIL_BYTES = 4096;
+
+export function respond({ answer, target, provider, addUsage, finish }: RespondInput): Response {
+  const { status, headers } = answer;
+  if (answer.kind === "whole") {
+    const { bytes } = answer;
+    finish(status, [bytes.subarray(Math.max(0, bytes.byteLength - TAIL_BYTES))]);
+    return new Response(bytes as Uint8Array<ArrayBuffer>, { status, headers });
+  }
+  if (answer.kind === "bodiless") {
+    finish(status);
+    return new Response(null, { status, headers });
+  }
+  const { signal } = answer;
+  const usageFilter = addUsage && answer.sse ? new UsageEventFilter() : undefined;
+  const guarded = guardStream(answer.source, {
+    first: answer.first,
+    sse: answer.sse,
+    usageFilter,
+    errorEvent: target.api === "native" ? nativeStreamError(provider) : undefined,
+    // OpenAI-style chat and text streams always end with `data: [DONE]`; one that stops cleanly
+    // without it was cut (a close-delimited body cannot tell otherwise).
+    expectDone: target.api === "openai" && (target.path === "/chat/completions" || target.path === "/completions"),
+    onEnd: ({ ok, tail }) => {
+      signal.settle();
+      finish(ok ? status : 502, ok ? tail : undefined, usageFilter?.usage);
+    },
+    onCancel: () => signal.abort(new Error("client disconnected")),
+  });
+  return new StreamResponse(guarded, { status, headers });
+}
