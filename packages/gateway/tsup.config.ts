@@ -1,7 +1,15 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/spec.ts", "src/admin-api.ts", "src/node.ts", "src/workers.ts", "src/testing.ts", "src/testing/storage-case.ts"],
+  entry: [
+    "src/index.ts",
+    "src/spec.ts",
+    "src/admin-api.ts",
+    "src/node.ts",
+    "src/workers.ts",
+    "src/testing.ts",
+    "src/testing/storage-case.ts",
+  ],
   format: ["esm"],
   dts: true,
   clean: true,

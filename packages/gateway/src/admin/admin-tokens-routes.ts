@@ -1,14 +1,12 @@
 /** Admin tokens for scripts: create (secret shown once), list (masked), revoke. */
 import { Hono } from "hono";
-import * as z from "zod/mini";
 import { errors } from "../spec/errors.js";
 import type { Storage } from "../spec/storage.js";
 import { randomSecret, sha256Hex } from "../util/crypto.js";
 import { maskSecret } from "../util/mask.js";
 import { ADMIN_TOKENS, type AdminTokenRecord } from "./admin-auth.js";
+import { adminTokenCreateBody } from "./schemas/auth.js";
 import { readJson } from "./validate.js";
-
-const createBody = z.strictObject({ name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)) });
 
 export function adminTokensRoutes(deps: { storage: Storage; now: () => number }) {
   const app = new Hono();
@@ -18,7 +16,7 @@ export function adminTokensRoutes(deps: { storage: Storage; now: () => number })
   app.get("/", async (c) => c.json({ data: (await load()).map(view) }));
 
   app.post("/", async (c) => {
-    const { name } = await readJson(c, createBody);
+    const { name } = await readJson(c, adminTokenCreateBody);
     const token = randomSecret("kha-", 24);
     const hash = await sha256Hex(token);
     const record: AdminTokenRecord = {

@@ -1,10 +1,10 @@
-/** Sign-in for the admin UI: login, logout, session, password change. See ADMIN-API.md. */
+/** Sign-in for the admin UI: login, logout, session, password change. Shapes: `schemas/auth.ts`. */
 import { Hono } from "hono";
-import * as z from "zod/mini";
 import { errors } from "../spec/errors.js";
 import type { Storage } from "../spec/storage.js";
 import { hashPassword } from "../util/crypto.js";
 import { ADMIN_PASSWORD_HASH, type AdminCredentials, assertSameOrigin } from "./admin-auth.js";
+import { loginBody, passwordBody } from "./schemas/auth.js";
 import { ADMIN_COOKIE, readSessionCookie, type SessionSigner } from "./session.js";
 import { readJson } from "./validate.js";
 
@@ -21,12 +21,6 @@ export interface AuthRoutesDeps {
    */
   passwordManagedByEnvironment: boolean;
 }
-
-const loginBody = z.strictObject({ password: z.string().check(z.minLength(1), z.maxLength(1024)) });
-const passwordBody = z.strictObject({
-  current: z.string().check(z.minLength(1), z.maxLength(1024)),
-  next: z.string().check(z.minLength(12, "must be at least 12 characters"), z.maxLength(1024)),
-});
 
 export const PASSWORD_MANAGED_MESSAGE =
   "The admin password is set by the deployment's configuration (KEYHIVE_ADMIN_PASSWORD), which replaces a changed one at the next start: change it there and restart the gateway.";

@@ -8,64 +8,15 @@
  * tokens and settings of the same name, and leaves auth records alone unless `?includeAuth=true`.
  */
 import { Hono } from "hono";
-import * as z from "zod/mini";
+import type * as z from "zod/mini";
 import type { KeyPool } from "../pool/key-pool.js";
-import { keyId } from "../pool/new-key.js";
 import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import { errors } from "../spec/errors.js";
-import { isAuthRecord, type KeyRecord, RECORD_NAME_PATTERN, type Storage, type TokenRecord } from "../spec/storage.js";
-import { KEY_STATUSES } from "./key-filter.js";
+import { isAuthRecord, type KeyRecord, type Storage, type TokenRecord } from "../spec/storage.js";
+import { backupLine, includeAuthQuery } from "./schemas/data.js";
 import type { SessionSigner } from "./session.js";
-import { queryBoolean, readQuery } from "./validate.js";
+import { readQuery } from "./validate.js";
 
-const recordName = () =>
-  z
-    .string()
-    .check(
-      z.regex(
-        RECORD_NAME_PATTERN,
-        "must be 1–256 characters of letters, digits, '.', '_' and '-', not starting with '.'",
-      ),
-    );
-const sha256 = () => z.string().check(z.regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest"));
-const keyRecord = z
-  .looseObject({
-    id: recordName(),
-    provider: z.string().check(z.regex(/^[a-z0-9-]+$/, "must match [a-z0-9-]+")),
-    secret: z.string().check(z.minLength(1)),
-    hash: sha256(),
-    tags: z.array(z.string()),
-    weight: z.number(),
-    status: z.enum(KEY_STATUSES),
-    statusChangedAt: z.number(),
-    consecutiveFailures: z.number(),
-    addedAt: z.number(),
-    updatedAt: z.number(),
-  })
-  .check(
-    // The storage files a key under its provider by id: an id naming another provider, or another
-    // key's hash, would shadow that key.
-    z.refine((r) => r.id === keyId(r.provider, r.hash), {
-      message: "must be '<provider>-<first 20 hex chars of hash>'",
-      path: ["id"],
-    }),
-  );
-const tokenRecord = z.looseObject({
-  id: recordName(),
-  name: z.string(),
-  hash: sha256(),
-  hint: z.string(),
-  createdAt: z.number(),
-});
-const backupLine = z.discriminatedUnion("type", [
-  z.looseObject({ type: z.literal("header"), format: z.literal("keyhive-backup"), version: z.literal(1) }),
-  z.object({ type: z.literal("key"), record: keyRecord }),
-  z.object({ type: z.literal("token"), record: tokenRecord }),
-  z.object({ type: z.literal("setting"), name: recordName(), value: z.unknown() }),
-  z.looseObject({ type: z.literal("history") }),
-]);
-
-const authQuery = z.object({ includeAuth: queryBoolean });
 type BackupLine = z.infer<typeof backupLine>;
 
 export interface BackupRoutesDeps {
@@ -83,7 +34,7 @@ export function backupRoutes(deps: BackupRoutesDeps) {
   const app = new Hono();
 
   app.get("/backup", async (c) => {
-    const { includeAuth } = readQuery(c, authQuery);
+    const { includeAuth } = readQuery(c, includeAuthQuery);
     await deps.pool.flushWrites();
     const { storage } = deps;
     const exportedAt = deps.now();
@@ -124,7 +75,7 @@ export function backupRoutes(deps: BackupRoutesDeps) {
   });
 
   app.post("/restore", async (c) => {
-    const { includeAuth } = readQuery(c, authQuery);
+    const { includeAuth } = readQuery(c, includeAuthQuery);
     // Every line is checked before the first write: a bad line anywhere writes nothing.
     const parsed = parseBackup(await c.req.text());
     const result = { keys: 0, duplicates: 0, tokens: 0, settings: 0, skippedAuth: 0 };

@@ -1,48 +1,12 @@
-/** Batch checks: start, watch (JSON or SSE), stop, and step (Workers). See ADMIN-API.md. */
+/** Batch checks: start, watch (JSON or SSE), stop, and step (Workers). Shapes: `schemas/checks.ts`. */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import * as z from "zod/mini";
 import type { KeyPool } from "../pool/key-pool.js";
 import { errors } from "../spec/errors.js";
 import type { CheckEvent, CheckJob, CheckJobs } from "./check-jobs.js";
-import { keyFilterSchema, matchesFilter } from "./key-filter.js";
+import { matchesFilter } from "./key-filter.js";
+import { checkStartBody, checkStepBody } from "./schemas/checks.js";
 import { readJson } from "./validate.js";
-
-const int = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
-
-export const checkSettingsSchema = z.strictObject({
-  concurrency: z._default(int(1, 50), 10),
-  interval: z._default(
-    z.discriminatedUnion("mode", [
-      z.strictObject({ mode: z.literal("fixed"), ms: int(0, 60_000) }),
-      z
-        .strictObject({
-          mode: z.literal("random"),
-          minMs: int(0, 60_000),
-          maxMs: int(0, 60_000),
-        })
-        .check(z.refine((v) => v.maxMs >= v.minMs, { message: "maxMs must be ≥ minMs", path: ["maxMs"] })),
-    ]),
-    { mode: "random", minMs: 500, maxMs: 1500 },
-  ),
-  retries: z._default(int(0, 5), 1),
-  retryIntervalMs: z._default(int(0, 60_000), 2000),
-});
-
-const startBody = z
-  .extend(checkSettingsSchema, {
-    ids: z.optional(z.array(z.string().check(z.minLength(1))).check(z.maxLength(100_000))),
-    filter: z.optional(keyFilterSchema),
-    all: z.optional(z.boolean()),
-  })
-  .check(
-    z.refine((b) => b.all === true || b.ids !== undefined || b.filter !== undefined, {
-      message: "say which keys to check: ids, a filter, or all: true",
-      path: ["ids"],
-    }),
-  );
-
-const stepBody = z.strictObject({ budget: z._default(int(1, 40), 40) });
 
 export interface ChecksRoutesDeps {
   pool: KeyPool;
@@ -62,7 +26,7 @@ export function checksRoutes(deps: ChecksRoutesDeps) {
   };
 
   app.post("/", async (c) => {
-    const body = await readJson(c, startBody);
+    const body = await readJson(c, checkStartBody);
     const { ids, filter, all, ...settings } = body;
     const keys = deps.pool.keysOf().filter((r) => (all ? true : filter ? matchesFilter(r, filter) : true));
     const wanted = ids ? new Set(ids) : undefined;
@@ -83,7 +47,7 @@ export function checksRoutes(deps: ChecksRoutesDeps) {
 
   app.post("/:jobId/step", async (c) => {
     const job = await jobOf(c.req.param("jobId"));
-    const { budget } = await readJson(c, stepBody, { optional: true });
+    const { budget } = await readJson(c, checkStepBody, { optional: true });
     await deps.jobs.step(job, budget);
     return c.json(job.view());
   });

@@ -3,48 +3,15 @@
  * or plain text. Secrets are masked unless `reveal=true`.
  */
 import { Hono } from "hono";
-import * as z from "zod/mini";
+import type * as z from "zod/mini";
 import type { KeyPool } from "../pool/key-pool.js";
 import type { KeyRecord } from "../spec/storage.js";
 import { maskSecret } from "../util/mask.js";
 import { sortKeys } from "./key-filter.js";
-import { queryBoolean, readQuery } from "./validate.js";
+import { exportQuery } from "./schemas/data.js";
+import { readQuery } from "./validate.js";
 
 const SEPARATORS = { newline: "\n", comma: ",", space: " ", semicolon: ";", tab: "\t" } as const;
-
-const exportQuery = z
-  .object({
-    format: z._default(z.enum(["keys", "key-balance", "csv", "json"]), "keys"),
-    separator: z._default(z.enum(["newline", "comma", "space", "semicolon", "tab", "custom"]), "newline"),
-    custom: z.optional(z.string().check(z.minLength(1), z.maxLength(10))),
-    filter: z._default(z.enum(["all", "valid", "min-balance", "selected"]), "all"),
-    minBalance: z._default(z.coerce.number(), 10),
-    ids: z.pipe(
-      z.optional(z.string()),
-      z.transform((v) =>
-        v
-          ? v
-              .split(",")
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : undefined,
-      ),
-    ),
-    provider: z.optional(z.string().check(z.minLength(1))),
-    tag: z.optional(z.string().check(z.minLength(1))),
-    reveal: queryBoolean,
-    download: queryBoolean,
-  })
-  .check(
-    z.refine((q) => q.separator !== "custom" || q.custom !== undefined, {
-      message: "separator=custom needs `custom` (1–10 characters)",
-      path: ["custom"],
-    }),
-    z.refine((q) => q.filter !== "selected" || (q.ids?.length ?? 0) > 0, {
-      message: "filter=selected needs `ids`",
-      path: ["ids"],
-    }),
-  );
 
 type ExportQuery = z.infer<typeof exportQuery>;
 

@@ -5,17 +5,18 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import * as z from "zod/mini";
 import type { KeyPool } from "../pool/key-pool.js";
 import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import { errors } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
+import type { KeyRecord } from "../spec/storage.js";
 import { sha256Hex, verifyPassword } from "../util/crypto.js";
 import { maskSecret } from "../util/mask.js";
 import { assertSameOrigin } from "./admin-auth.js";
 import { isValidKey } from "./export-routes.js";
 import { sortKeys } from "./key-filter.js";
 import type { LoginLimiter } from "./login-limiter.js";
+import { guestLoginBody, publicKeysQuery } from "./schemas/public.js";
 import { ADMIN_COOKIE, GUEST_COOKIE, readSessionCookie, type SessionSigner } from "./session.js";
 import { readJson, readQuery } from "./validate.js";
 
@@ -27,11 +28,29 @@ export interface PublicRoutesDeps {
   limiter: LoginLimiter;
 }
 
-const loginBody = z.strictObject({ password: z.string().check(z.minLength(1), z.maxLength(1024)) });
-const keysQuery = z.object({
-  page: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 1),
-  pageSize: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500))),
-});
+/** One page of the public key list: masked, highest balance first, with totals of the valid keys. */
+export function publicKeyPage(all: KeyRecord[], page: number, pageSize: number) {
+  const records = sortKeys(all, "balance", "desc");
+  const valid = records.filter(isValidKey);
+  const start = (page - 1) * pageSize;
+  return {
+    data: records.slice(start, start + pageSize).map((r) => ({
+      key: maskSecret(r.secret),
+      provider: r.provider,
+      status: r.status,
+      balance: r.balance ?? null,
+      lastCheckedAt: r.lastCheckedAt ?? null,
+    })),
+    total: records.length,
+    page,
+    pageSize,
+    totals: {
+      keys: records.length,
+      valid: valid.length,
+      balance: Math.round(valid.reduce((s, r) => s + (r.balance ?? 0), 0) * 100) / 100,
+    },
+  };
+}
 
 export function publicRoutes(deps: PublicRoutesDeps) {
   const app = new Hono();
@@ -65,7 +84,7 @@ export function publicRoutes(deps: PublicRoutesDeps) {
     if (accessMode === "open") return c.json({ ok: true, required: false });
     if (!guestPasswordHash) throw errors.forbidden("No guest password is set: ask an admin.", "no_guest_password");
     limiter.assertAllowed(limiter.clientOf(c));
-    const { password } = await readJson(c, loginBody);
+    const { password } = await readJson(c, guestLoginBody);
     // Guest guesses count against the same per-address budget as admin guesses.
     const guess = await sha256Hex(`guest\n${guestPasswordHash}\n${password}`);
     if (!(await limiter.check(c, guess, () => verifyPassword(password, guestPasswordHash)))) {
@@ -93,28 +112,8 @@ export function publicRoutes(deps: PublicRoutesDeps) {
         throw errors.unauthorized("Enter the guest password first (POST /public/api/login).");
       }
     }
-    const q = readQuery(c, keysQuery);
-    const pageSize = q.pageSize ?? deps.settings.value.pageSize;
-    const records = sortKeys(deps.pool.keysOf(), "balance", "desc");
-    const valid = records.filter(isValidKey);
-    const start = (q.page - 1) * pageSize;
-    return c.json({
-      data: records.slice(start, start + pageSize).map((r) => ({
-        key: maskSecret(r.secret),
-        provider: r.provider,
-        status: r.status,
-        balance: r.balance ?? null,
-        lastCheckedAt: r.lastCheckedAt ?? null,
-      })),
-      total: records.length,
-      page: q.page,
-      pageSize,
-      totals: {
-        keys: records.length,
-        valid: valid.length,
-        balance: Math.round(valid.reduce((s, r) => s + (r.balance ?? 0), 0) * 100) / 100,
-      },
-    });
+    const q = readQuery(c, publicKeysQuery);
+    return c.json(publicKeyPage(deps.pool.keysOf(), q.page, q.pageSize ?? deps.settings.value.pageSize));
   });
 
   return app;

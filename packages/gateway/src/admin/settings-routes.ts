@@ -4,24 +4,16 @@
  * is stored as a PBKDF2 hash; changing it ends every guest session.
  */
 import { Hono } from "hono";
-import * as z from "zod/mini";
 import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import type { GatewaySettings } from "../settings/settings-schema.js";
-import { settingName, settingsSchema } from "../settings/settings-schema.js";
+import { settingName } from "../settings/settings-schema.js";
 import { errors } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
 import type { Storage } from "../spec/storage.js";
 import { hashPassword } from "../util/crypto.js";
+import { settingsPatchBody } from "./schemas/settings.js";
 import type { SessionSigner } from "./session.js";
 import { readJson } from "./validate.js";
-
-const patchBody = z.strictObject({
-  ...z.partial(z.omit(settingsSchema, { guestPasswordHash: true })).shape,
-  /** Plaintext; null removes the guest password. */
-  guestPassword: z.optional(
-    z.nullable(z.string().check(z.minLength(8, "must be at least 8 characters"), z.maxLength(1024))),
-  ),
-});
 
 export interface SettingsRoutesDeps {
   storage: Storage;
@@ -44,7 +36,7 @@ export function settingsRoutes(deps: SettingsRoutesDeps) {
   app.get("/", (c) => c.json(publicSettings(deps.settings.value)));
 
   app.patch("/", async (c) => {
-    const { guestPassword, ...patch } = await readJson(c, patchBody);
+    const { guestPassword, ...patch } = await readJson(c, settingsPatchBody);
     if (patch.defaultProvider !== undefined && !deps.providers.has(patch.defaultProvider)) {
       throw errors.badRequest(`Unknown provider '${patch.defaultProvider}'.`, "defaultProvider");
     }

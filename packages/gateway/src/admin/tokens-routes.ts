@@ -3,31 +3,14 @@
  * After each change the gateway's shared-state sync runs, so the proxy enforces it at once.
  */
 import { Hono } from "hono";
-import * as z from "zod/mini";
+import type * as z from "zod/mini";
 import type { UsageMeter } from "../pool/usage-meter.js";
 import { errors } from "../spec/errors.js";
 import type { Storage, TokenRecord } from "../spec/storage.js";
 import { randomSecret, sha256Hex } from "../util/crypto.js";
 import { maskSecret } from "../util/mask.js";
+import { tokenCreateBody, tokenLimits, tokenPatchBody, type tokenUsage } from "./schemas/tokens.js";
 import { readJson } from "./validate.js";
-
-/** Optional, and null clears the limit. */
-const clearable = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));
-const strings = (max: number, count: number) =>
-  z.array(z.string().check(z.minLength(1), z.maxLength(max))).check(z.maxLength(count));
-const limits = {
-  expiresAt: clearable(z.number().check(z.int(), z.positive())),
-  models: clearable(strings(256, 1000)),
-  providers: clearable(strings(64, 100)),
-  rpm: clearable(z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000))),
-  dailyRequests: clearable(z.number().check(z.int(), z.minimum(1))),
-  dailyTokens: clearable(z.number().check(z.int(), z.minimum(1))),
-};
-const name = () => z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
-const createBody = z.strictObject({ name: name(), ...limits });
-const patchBody = z
-  .strictObject({ name: z.optional(name()), ...limits })
-  .check(z.refine((b) => Object.keys(b).length > 0, { message: "nothing to change" }));
 
 export interface TokensRoutesDeps {
   storage: Storage;
@@ -36,20 +19,15 @@ export interface TokensRoutesDeps {
   onStateChanged?: () => Promise<void>;
 }
 
-type Limits = Partial<Record<keyof typeof limits, unknown>>;
+type Limits = Partial<Record<keyof typeof tokenLimits, unknown>>;
 
 /** Today's usage of a token, summed over every instance's written counters. */
-export interface TokenUsage {
-  requests: number;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-}
+export type TokenUsage = z.output<typeof tokenUsage>;
 
 /** Applies limit fields: `null` removes a limit, `undefined` leaves it. */
 function applyLimits(record: TokenRecord, body: Limits): TokenRecord {
   const out: Record<string, unknown> = { ...record };
-  for (const field of Object.keys(limits) as (keyof typeof limits)[]) {
+  for (const field of Object.keys(tokenLimits) as (keyof typeof tokenLimits)[]) {
     const value = body[field];
     if (value === null) delete out[field];
     else if (value !== undefined) out[field] = value;
@@ -96,7 +74,7 @@ export function tokensRoutes(deps: TokensRoutesDeps) {
   };
 
   app.post("/", async (c) => {
-    const body = await readJson(c, createBody);
+    const body = await readJson(c, tokenCreateBody);
     const token = randomSecret("kh-", 24);
     const hash = await sha256Hex(token);
     const record = applyLimits(
@@ -118,7 +96,7 @@ export function tokensRoutes(deps: TokensRoutesDeps) {
 
   app.patch("/:id", async (c) => {
     const record = await tokenOr404(c.req.param("id"));
-    const body = await readJson(c, patchBody);
+    const body = await readJson(c, tokenPatchBody);
     const next = applyLimits({ ...record, ...(body.name ? { name: body.name } : {}) }, body);
     await deps.storage.tokens.put(next);
     await changed();

@@ -1,0 +1,21 @@
+/** Every admin route's description, in the order of the reference. */
+import { authRoutes } from "./auth.js";
+import { checkRoutes } from "./checks.js";
+import { dataRoutes } from "./data.js";
+import { keyRoutes } from "./keys.js";
+import { publicRoutes } from "./public.js";
+import type { AdminRoute } from "./route-table.js";
+import { settingsRoutes } from "./settings.js";
+import { statsRoutes } from "./stats.js";
+import { tokenRoutes } from "./tokens.js";
+
+export const ADMIN_ROUTES: readonly AdminRoute[] = [
+  ...authRoutes,
+  ...keyRoutes,
+  ...checkRoutes,
+  ...dataRoutes,
+  ...tokenRoutes,
+  ...settingsRoutes,
+  ...statsRoutes,
+  ...publicRoutes,
+];
