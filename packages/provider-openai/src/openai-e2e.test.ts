@@ -109,11 +109,12 @@ describe("OpenAI through the gateway", () => {
   it("never lets a client credential reach the upstream, wherever the client put it", async () => {
     // The adapter strips nothing itself: the gateway takes credentials off before the rewrite.
     const before = mock.requests.length;
-    for (const headers of [
+    const placements: Record<string, string>[] = [
       { authorization: `Bearer ${CLIENT}`, "x-api-key": CLIENT, cookie: `session=${CLIENT}` },
       { "x-api-key": CLIENT },
       {},
-    ]) {
+    ];
+    for (const headers of placements) {
       const response = await fetch(`${url}/openai/v1/models?key=${CLIENT}&limit=5`, { headers });
       expect(response.status).toBe(200);
     }
