@@ -14,7 +14,6 @@ const HOP_BY_HOP = [
   // make an upstream compress bodies that a non-decoding fetch then passes on mislabelled.
   "accept-encoding",
 ];
-const HOP_BY_HOP_SET: ReadonlySet<string> = new Set(HOP_BY_HOP);
 
 /**
  * Headers carrying the gateway's own credentials (client tokens, the admin session). The pipeline
@@ -22,13 +21,16 @@ const HOP_BY_HOP_SET: ReadonlySet<string> = new Set(HOP_BY_HOP);
  */
 export const CLIENT_CREDENTIAL_HEADERS: readonly string[] = ["authorization", "x-api-key", "cookie"];
 
+const NEVER_FORWARDED: ReadonlySet<string> = new Set([...HOP_BY_HOP, ...CLIENT_CREDENTIAL_HEADERS]);
+
 /**
  * Copies the client's headers for the upstream, minus hop-by-hop headers and those proxies in
- * front of the gateway add. Credentials are already gone: the pipeline removed them.
+ * front of the gateway add. Requests from the pipeline carry no credential (it removed them);
+ * the gateway's own credential headers are dropped here too, for headers from anywhere else.
  */
 export function forwardableRequestHeaders(source: Headers, extraToDrop: readonly string[] = []): Headers {
   const out = new Headers();
-  const drop = extraToDrop.length === 0 ? HOP_BY_HOP_SET : new Set([...HOP_BY_HOP, ...extraToDrop]);
+  const drop = extraToDrop.length === 0 ? NEVER_FORWARDED : new Set([...NEVER_FORWARDED, ...extraToDrop]);
   source.forEach((value, name) => {
     if (!drop.has(name) && !name.startsWith("cf-") && !name.startsWith("x-forwarded-")) out.set(name, value);
   });
