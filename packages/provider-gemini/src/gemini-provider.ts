@@ -9,13 +9,13 @@ import {
   type Provider,
   type ProviderRequest,
   type ProviderSettings,
-  stripQueryParams,
   type UpstreamRequest,
 } from "@keyhive/gateway";
 import { classifyGeminiFailure, formatGeminiError, readGeminiError } from "./gemini-errors.js";
 import { GEMINI_KEY_PATTERNS, validateGeminiKey } from "./gemini-keys.js";
 import { listGeminiModels } from "./gemini-models.js";
 import { GEMINI_NATIVE_ROUTES } from "./gemini-routes.js";
+import { geminiUsageOf } from "./gemini-usage.js";
 
 export interface GeminiProviderSettings extends ProviderSettings {
   /** Provider id and mount path. @default "gemini" */
@@ -38,21 +38,16 @@ const DEFAULT_MODEL_PATTERN =
 
 /**
  * Google Gemini: the native API (`/v1beta/models/...`, SDK-compatible) and the OpenAI-compatible
- * one (`/v1beta/openai/...`). The pool key travels only in a header, never in the URL.
+ * one (`/v1beta/openai/...`). The pool key travels only in a header, never in the URL. The
+ * client's own key header and `?key=` never get here: the gateway removes them.
  */
 export function createGemini(settings: GeminiProviderSettings = {}): Provider {
   const baseURL = settings.baseURL ?? "https://generativelanguage.googleapis.com";
   const patterns = settings.keyPatterns ?? GEMINI_KEY_PATTERNS;
   const modelPattern = settings.modelPattern ?? DEFAULT_MODEL_PATTERN;
   const doFetch = settings.fetch ?? ((input, init) => fetch(input, init));
-  const extraHeaders = settings.headers ?? {};
   const now = settings.now ?? Date.now;
-
-  const nativeHeaders = (key: PoolKey, base: Headers = new Headers()) => {
-    for (const [name, value] of Object.entries(extraHeaders)) base.set(name, value);
-    base.set("x-goog-api-key", key.secret);
-    return base;
-  };
+  const nativeHeaders = geminiHeaders(settings.headers ?? {});
 
   return {
     specificationVersion: "v1",
@@ -61,34 +56,13 @@ export function createGemini(settings: GeminiProviderSettings = {}): Provider {
     nativeRoutes: GEMINI_NATIVE_ROUTES,
     hasBalance: false,
     formatNativeError: formatGeminiError,
+    usageOf: geminiUsageOf,
 
     validateKeyFormat: (secret) => validateGeminiKey(secret, patterns),
 
     claimsModel: (model) => modelPattern.test(model),
 
-    rewriteRequest(request: ProviderRequest, key: PoolKey): UpstreamRequest {
-      const root = key.baseURL ?? baseURL;
-      // `?key=` may hold the client's gateway token; the pool key goes in a header instead,
-      // so it never lands in upstream access logs.
-      const search = stripQueryParams(request.search, ["key"]);
-      const headers = forwardableRequestHeaders(request.headers);
-      if (request.api === "native") {
-        return {
-          url: joinURL(root, request.path, search),
-          method: request.method,
-          headers: nativeHeaders(key, headers),
-          body: request.body,
-        };
-      }
-      for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
-      headers.set("authorization", `Bearer ${key.secret}`);
-      return {
-        url: joinURL(root, `/v1beta/openai${request.path}`, search),
-        method: request.method,
-        headers,
-        body: request.body,
-      };
-    },
+    rewriteRequest: (request, key) => rewriteGemini(request, key, baseURL, nativeHeaders),
 
     classifyFailure: (failure) => classifyGeminiFailure(failure, now()),
 
@@ -124,6 +98,33 @@ export function createGemini(settings: GeminiProviderSettings = {}): Provider {
         signal: options.signal,
       });
     },
+  };
+}
+
+/** Sets the deployment's extra headers, then the key: `x-goog-api-key` natively, else a bearer token. */
+function geminiHeaders(extra: Record<string, string>) {
+  return (key: PoolKey, base: Headers = new Headers(), bearer = false): Headers => {
+    for (const [name, value] of Object.entries(extra)) base.set(name, value);
+    if (bearer) base.set("authorization", `Bearer ${key.secret}`);
+    else base.set("x-goog-api-key", key.secret);
+    return base;
+  };
+}
+
+function rewriteGemini(
+  request: ProviderRequest,
+  key: PoolKey,
+  baseURL: string,
+  withKey: ReturnType<typeof geminiHeaders>,
+): UpstreamRequest {
+  const root = key.baseURL ?? baseURL;
+  const headers = forwardableRequestHeaders(request.headers);
+  const native = request.api === "native";
+  return {
+    url: joinURL(root, native ? request.path : `/v1beta/openai${request.path}`, request.search),
+    method: request.method,
+    headers: withKey(key, headers, !native),
+    body: request.body,
   };
 }
 
