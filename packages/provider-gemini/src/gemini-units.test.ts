@@ -9,8 +9,9 @@ const request = (over: Partial<Parameters<ReturnType<typeof createGemini>["rewri
   api: "native" as const,
   method: "POST",
   path: "/v1beta/models/gemini-2.0-flash:streamGenerateContent",
-  search: "?alt=sse&key=kh-client",
-  headers: new Headers({ "x-goog-api-key": "kh-client", "x-goog-api-client": "google-genai-sdk/2.32.0" }),
+  // As the gateway hands it over: the client's `?key=` and `x-goog-api-key` already removed.
+  search: "?alt=sse",
+  headers: new Headers({ "x-goog-api-client": "google-genai-sdk/2.32.0" }),
   body: null,
   stream: true,
   ...over,
