@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/main.ts", "src/server.ts", "src/cli.ts", "src/compose.ts"],
+  entry: ["src/main.ts", "src/server.ts", "src/run.ts", "src/config.ts", "src/cli.ts", "src/compose.ts"],
   format: ["esm"],
   dts: false,
   clean: true,

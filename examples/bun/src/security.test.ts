@@ -64,12 +64,23 @@ function filesUnder(dir: string): string[] {
 }
 
 describe("Bun security configuration", () => {
-  it("refuses a weak KEYHIVE_ADMIN_PASSWORD with the reason and exit status 2", async () => {
+  it("refuses a weak KEYHIVE_ADMIN_PASSWORD with the reason and exit status 1", async () => {
     const run = await start({ KEYHIVE_ADMIN_PASSWORD: "short" });
     expect(run.url).toBeUndefined();
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(1);
     expect(run.output()).toContain(
       "keyhive: The configured admin password (KEYHIVE_ADMIN_PASSWORD) is 5 characters long: it must be at least 12.",
+    );
+  });
+
+  it("a malformed KEYHIVE_DRAIN_MS and a mistyped name: one message, exit status 1", async () => {
+    const run = await start({ KEYHIVE_DRAIN_MS: "10s", KEYHIVE_RECHECK_INTERVAL: "1000" });
+    expect(run.url).toBeUndefined();
+    expect(run.code).toBe(1);
+    expect(run.output()).toContain("keyhive: 2 configuration problems:");
+    expect(run.output()).toContain("- KEYHIVE_DRAIN_MS must be an integer from 0 to 2147483647, got '10s'.");
+    expect(run.output()).toContain(
+      "- KEYHIVE_RECHECK_INTERVAL is not a Keyhive variable — did you mean KEYHIVE_RECHECK_INTERVAL_MS?",
     );
   });
 

@@ -4,7 +4,8 @@
  * logout on one instance ends the session on the other within the refresh interval.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { type MockOpenAI, type RedisServer, startMockOpenAI, startRedis } from "@keyhive/gateway/testing";
+import { type RedisServer, startRedis } from "@keyhive/gateway/testing";
+import { type MockOpenAI, startMockOpenAI } from "@keyhive/provider-openai/testing";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
@@ -28,7 +29,7 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGTERM");
 });
 
-async function start(env: Record<string, string>) {
+async function start(env: Record<string, string | undefined>) {
   const child = spawn(process.execPath, ["dist/main.js"], {
     env: {
       ...process.env,
@@ -57,12 +58,23 @@ async function start(env: Record<string, string>) {
 }
 
 describe("Node + Redis security configuration", () => {
-  it("refuses a weak KEYHIVE_ADMIN_PASSWORD with the reason and exit status 2", async () => {
+  it("refuses a weak KEYHIVE_ADMIN_PASSWORD with the reason and exit status 1", async () => {
     const run = await start({ REDIS_URL: `${redis.url}/2`, KEYHIVE_ADMIN_PASSWORD: "a" });
     expect(run.url).toBeUndefined();
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(1);
     expect(run.output()).toContain(
       "keyhive: The configured admin password (KEYHIVE_ADMIN_PASSWORD) is 1 character long: it must be at least 12.",
+    );
+  });
+
+  it("requires KEYHIVE_ADMIN_PASSWORD and lists every problem in one message (exit 1)", async () => {
+    const run = await start({ REDIS_URL: "http://127.0.0.1:6379", KEYHIVE_ADMIN_PASSWORD: undefined });
+    expect(run.url).toBeUndefined();
+    expect(run.code).toBe(1);
+    expect(run.output()).toContain("keyhive: 2 configuration problems:");
+    expect(run.output()).toContain("- Unknown storage 'http://127.0.0.1:6379' in REDIS_URL: use redis://host:port/db.");
+    expect(run.output()).toContain(
+      "- KEYHIVE_ADMIN_PASSWORD is required: every instance on the same Redis must share it.",
     );
   });
 

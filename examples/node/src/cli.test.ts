@@ -1,7 +1,7 @@
 /** The `keyhive` bin as a real process: strict flags, help, and a gateway configured by flags. */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { type MockOpenAI, startMockOpenAI } from "@keyhive/gateway/testing";
+import { type MockOpenAI, startMockOpenAI } from "@keyhive/provider-openai/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BIN = fileURLToPath(new URL("../../../node_modules/.bin/keyhive", import.meta.url));
@@ -63,6 +63,7 @@ describe("keyhive CLI", () => {
     [["--drain-ms", "soon"], "KEYHIVE_DRAIN_MS must be an integer"],
     [["serve"], "serve"],
     [["--storage", "mysql://x", "--port", "0"], "Unknown storage 'mysql://x'"],
+    [["--port", "http", "--drain-ms", "soon"], "keyhive: 2 configuration problems:\n  - KEYHIVE_DRAIN_MS must be"],
   ])("rejects %j with a clear message and exit status 2", async (args, message) => {
     const run = keyhive(args);
     const { code } = await run.settled;

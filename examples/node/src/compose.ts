@@ -4,17 +4,18 @@
  */
 import { serve } from "@hono/node-server";
 import { adminUI } from "@keyhive/admin-ui";
-import { createGateway } from "@keyhive/gateway";
+import { configFromEnv, createGateway, gatewayOptionsFromConfig } from "@keyhive/gateway";
 import { createGemini } from "@keyhive/provider-gemini";
 import { createOpenAI } from "@keyhive/provider-openai";
 import { createFsStorage } from "@keyhive/storage/fs";
 import { Hono } from "hono";
 
+// Every variable, strictly parsed (docs/configuration.md); "openai" also reads OPENAI_BASE_URL.
+const config = configFromEnv(process.env, { providers: ["openai"] });
 const gateway = createGateway({
-  providers: [createOpenAI({ baseURL: process.env.OPENAI_BASE_URL }), createGemini()],
-  storage: createFsStorage({ dir: process.env.KEYHIVE_DATA_DIR ?? "./data" }),
-  adminPassword: process.env.KEYHIVE_ADMIN_PASSWORD,
-  clientTokens: process.env.KEYHIVE_CLIENT_TOKENS?.split(","),
+  ...gatewayOptionsFromConfig(config), // admin password, client tokens, proxies, public URL
+  providers: [createOpenAI({ baseURL: config.baseURLs.openai }), createGemini()],
+  storage: createFsStorage({ dir: config.dataDir }),
   ui: adminUI(),
 });
 
@@ -22,8 +23,9 @@ const app = new Hono();
 app.get("/healthz", (c) => c.text("ok")); // your own routes…
 app.route("/", gateway.app); // …and the gateway's: /v1/*, /admin, /admin/api/*
 
-const server = serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 3000), hostname: "127.0.0.1" }, (info) =>
-  console.log(`listening on http://127.0.0.1:${info.port}`),
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
+  console.log(`listening on http://${config.host}:${info.port}`),
 );
-setInterval(() => gateway.recheck().catch(console.error), 60_000).unref();
+const recheckMs = config.recheckIntervalMs; // 0: off
+if (recheckMs > 0) setInterval(() => gateway.recheck().catch(console.error), recheckMs).unref();
 process.once("SIGTERM", () => server.close(() => gateway.flush().then(() => process.exit(0))));

@@ -5,7 +5,7 @@
 import type { NodeConfig } from "./config.js";
 import { startNodeGateway } from "./server.js";
 
-export async function runGateway(config: NodeConfig): Promise<void> {
+export async function runGateway(config: Partial<NodeConfig>): Promise<void> {
   const running = await startNodeGateway(config);
   const { url, secrets } = running;
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type MockOpenAI, startMockOpenAI } from "@keyhive/gateway/testing";
+import { type MockOpenAI, startMockOpenAI } from "@keyhive/provider-openai/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -98,6 +98,15 @@ describe("the real process refuses a weak configuration", () => {
     [
       { KEYHIVE_PUBLIC_URL: "keys.example.com" },
       "keyhive: KEYHIVE_PUBLIC_URL must be an absolute URL such as https://keys.example.com",
+    ],
+    [
+      { KEYHIVE_ENCRYPTON_KEY: "a-mistyped-name" },
+      "keyhive: KEYHIVE_ENCRYPTON_KEY is not a Keyhive variable — did you mean KEYHIVE_ENCRYPTION_KEY?",
+    ],
+    [
+      { KEYHIVE_CLIENT_TOKENS: "kh-a, kh-a", OPENAI_BASE_URL: "relay.example.com" },
+      "keyhive: 2 configuration problems:\n  - KEYHIVE_CLIENT_TOKENS lists the same value twice (entries 1 and 2).\n" +
+        "  - OPENAI_BASE_URL must be an absolute http(s) URL",
     ],
   ])("%j: prints the reason and exits 1 without listening", async (env, message) => {
     const run = await start(env);

@@ -7,13 +7,19 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { adminUI } from "@keyhive/admin-ui";
-import { type BootstrapResult, createGateway, type Gateway, nodeClientAddress } from "@keyhive/gateway";
+import {
+  type BootstrapResult,
+  createGateway,
+  type Gateway,
+  gatewayOptionsFromConfig,
+  nodeClientAddress,
+} from "@keyhive/gateway";
 import { createNodeFetch } from "@keyhive/gateway/node";
 import { createGemini } from "@keyhive/provider-gemini";
 import { createOpenAI } from "@keyhive/provider-openai";
 import { createSiliconFlow } from "@keyhive/provider-siliconflow";
 import { withEncryption } from "@keyhive/storage";
-import { type NodeConfig, readConfig } from "./config.js";
+import { type NodeConfig, readConfig, withDefaults } from "./config.js";
 import { drainServer } from "./graceful-shutdown.js";
 import { openStorage } from "./storage.js";
 
@@ -31,7 +37,9 @@ export interface RunningGateway {
   close(drainMs?: number): Promise<void>;
 }
 
-export async function startNodeGateway(config: NodeConfig = readConfig()): Promise<RunningGateway> {
+/** Starts on `config` (fields left out take their defaults); without it, on the environment's. */
+export async function startNodeGateway(partial: Partial<NodeConfig> = readConfig()): Promise<RunningGateway> {
+  const config = withDefaults(partial);
   const fetch = createNodeFetch();
   const storageURI = config.storage ?? `fs:${config.dataDir}`;
   const opened = await openStorage(storageURI);
@@ -47,13 +55,10 @@ export async function startNodeGateway(config: NodeConfig = readConfig()): Promi
       ],
       storage,
       fetch,
-      adminPassword: config.adminPassword,
-      clientTokens: config.clientTokens,
-      refreshIntervalMs: config.refreshIntervalMs,
+      // Admin password, client tokens, refresh interval, KEYHIVE_TRUST_PROXY, KEYHIVE_PUBLIC_URL.
+      ...gatewayOptionsFromConfig(config),
       // The socket's peer is the client; X-Forwarded-* only from the proxies KEYHIVE_TRUST_PROXY names.
       clientAddress: nodeClientAddress,
-      trustProxy: config.trustProxy,
-      publicURL: config.publicURL,
       // Bare /v1 requests no provider claims (GET /v1/models, relay models) go to OpenAI.
       settings: { defaultProvider: "openai" },
       ui: adminUI(),
@@ -64,7 +69,7 @@ export async function startNodeGateway(config: NodeConfig = readConfig()): Promi
   }
   const secrets = await gateway.ready();
   // Invalid and exhausted keys come back when a re-check passes; unref: never keeps Node alive.
-  const recheckMs = config.recheckIntervalMs ?? 60_000;
+  const recheckMs = config.recheckIntervalMs;
   const timer =
     recheckMs > 0 ? setInterval(() => gateway.recheck().catch(console.error), recheckMs).unref() : undefined;
   // No custom createServer is given, so this is a plain node:http server.

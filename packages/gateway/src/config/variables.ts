@@ -23,7 +23,7 @@ export const CONFIG_VARIABLES = {
     name: "KEYHIVE_ENCRYPTION_KEY",
     description:
       "Encrypts key secrets and auth records at rest (AES-256-GCM, `enc:v1:…`) on any storage. " +
-      "Keep it: the stored keys are unreadable without it. The same on every instance.",
+      "Use 32+ random characters and keep them: the stored keys are unreadable without it. The same on every instance.",
   }),
   trustProxy: trustProxy({
     name: "KEYHIVE_TRUST_PROXY",
