@@ -92,7 +92,9 @@ describe("Gemini native API through the gateway (raw HTTP)", () => {
     expectCleanUpstream(from);
     expect(mock.requests.at(-1)?.path).toBe("/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse");
   });
+});
 
+describe("Gemini native API through the gateway (raw HTTP): other operations, quotas, errors", () => {
   it("serves countTokens, embedContent and batchEmbedContents", async () => {
     const call = (action: string, body: unknown) =>
       fetch(`${url}/v1beta/models/${action}`, {
