@@ -32,7 +32,8 @@ ${Object.entries(FLAGS)
   --help                     show this help
 
 Upstream overrides come from OPENAI_BASE_URL, SILICONFLOW_BASE_URL and GEMINI_BASE_URL;
-KEYHIVE_ENCRYPTION_KEY (environment only, never a flag) encrypts keys at rest.`;
+KEYHIVE_ENCRYPTION_KEY (environment only, never a flag) encrypts keys at rest.
+Every variable: docs/configuration.md.`;
 
 /** Flags as environment overrides; throws on unknown flags, missing values and positionals. */
 export function parseFlags(args: string[]): { help: boolean; env: Record<string, string> } {
