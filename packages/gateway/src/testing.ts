@@ -1,19 +1,15 @@
 /**
- * `@keyhive/gateway/testing`: faithful upstream mocks and shared conformance suites for adapter
- * and storage authors. Node only (the mocks are real HTTP servers); never imported by the core.
+ * `@keyhive/gateway/testing`: what adapter and storage authors share, whatever the vendor — the
+ * conformance suites, a mock-upstream builder, the adversarial upstream and its raw client, an
+ * SSE reader.
+ * Each vendor's mock lives with its adapter (`@keyhive/provider-openai/testing`, ...). Node only
+ * (the servers are real sockets); never imported by the core.
  */
 
 export {
   type AdversarialUpstream,
   type AdversarialUpstreamOptions,
-  CHAOS_FAILING_BEFORE_FIRST_BYTE,
-  CHAOS_FAILING_MID_STREAM,
-  CHAOS_HEALTHY,
-  type ChaosBehaviour,
-  chaosWords,
-  type OpenAIChaosRouteOptions,
-  type OpenAIUsage,
-  openAIChaosRoute,
+  noRoute,
   startAdversarialUpstream,
   type WireAnswer,
   type WireEncoding,
@@ -25,28 +21,16 @@ export {
   wire,
 } from "./testing/adversarial-upstream.js";
 export {
-  type GeminiKeyBehaviour,
-  type GeminiRecordedRequest,
-  MOCK_GEMINI_MODELS,
-  type MockGemini,
-  type MockGeminiOptions,
-  startMockGemini,
-} from "./testing/mock-gemini.js";
-export {
-  type MockKeyBehaviour,
-  type MockOpenAI,
-  type MockOpenAIOptions,
+  bearerToken,
+  type MockHandler,
+  type MockServer,
   type RecordedRequest,
-  startMockOpenAI,
-} from "./testing/mock-openai.js";
-export { type MockHandler, type MockServer, sendJson, sleep, startMockServer } from "./testing/mock-server.js";
-export {
-  MOCK_SILICONFLOW_FREE_MODELS,
-  type MockSiliconFlow,
-  type MockSiliconFlowOptions,
-  type SiliconFlowKeyBehaviour,
-  startMockSiliconFlow,
-} from "./testing/mock-siliconflow.js";
+  type RequestLog,
+  recordRequest,
+  sendJson,
+  sleep,
+  startMockServer,
+} from "./testing/mock-server.js";
 export {
   clientRequest,
   loadRecordedFailures,
@@ -56,6 +40,16 @@ export {
   type RecordedFailure,
   testProvider,
 } from "./testing/provider-case.js";
+export {
+  openRawSocket,
+  parseRawResponse,
+  type RawResponse,
+  type RawResult,
+  rawExchange,
+  rawGet,
+  rawGetRequest,
+  waitFor,
+} from "./testing/raw-client.js";
 export { parseSse, readSse, readSseData, type SseEvent } from "./testing/read-sse.js";
 export { type RedisServer, startRedis } from "./testing/redis-server.js";
 export {

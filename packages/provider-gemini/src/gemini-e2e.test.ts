@@ -6,11 +6,11 @@ import type { AddressInfo } from "node:net";
 import { ApiError, GoogleGenAI } from "@google/genai";
 import { serve } from "@hono/node-server";
 import { createGateway } from "@keyhive/gateway";
-import { type MockGemini, startMockGemini } from "@keyhive/gateway/testing";
 import { createMemoryStorage } from "@keyhive/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGemini } from "./gemini-provider.js";
 import { GEMINI_KEYS as K } from "./gemini-test-keys.js";
+import { type MockGemini, startMockGemini } from "./testing.js";
 
 const CLIENT = "kh-test-token";
 /** Internal gateway errors: none may happen while serving these routes. */

@@ -1,7 +1,8 @@
-import { startMockGemini, testProvider } from "@keyhive/gateway/testing";
+import { testProvider } from "@keyhive/gateway/testing";
 import { expect } from "vitest";
 import { createGemini } from "./gemini-provider.js";
 import { GEMINI_KEYS as K } from "./gemini-test-keys.js";
+import { startMockGemini } from "./testing.js";
 
 const GENERATE = { contents: [{ role: "user", parts: [{ text: "hi" }] }] };
 

@@ -1,9 +1,9 @@
-import { startMockGemini } from "@keyhive/gateway/testing";
 import { describe, expect, it } from "vitest";
 import { classifyGeminiFailure, msUntilPacificMidnight, parseDuration } from "./gemini-errors.js";
 import { createGemini } from "./gemini-provider.js";
 import { describeGeminiPath } from "./gemini-routes.js";
 import { GEMINI_KEYS as K } from "./gemini-test-keys.js";
+import { startMockGemini } from "./testing.js";
 
 const request = (over: Partial<Parameters<ReturnType<typeof createGemini>["rewriteRequest"]>[0]> = {}) => ({
   api: "native" as const,

@@ -5,10 +5,10 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createGateway } from "@keyhive/gateway";
-import { type MockOpenAI, startMockOpenAI } from "@keyhive/gateway/testing";
 import { createMemoryStorage } from "@keyhive/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenAI } from "./openai-provider.js";
+import { type MockOpenAI, startMockOpenAI } from "./testing.js";
 
 const CLIENT = "kh-test-token";
 const ADMIN = "test-admin-pass";

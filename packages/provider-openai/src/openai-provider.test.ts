@@ -1,5 +1,6 @@
-import { startMockOpenAI, testProvider } from "@keyhive/gateway/testing";
+import { testProvider } from "@keyhive/gateway/testing";
 import { createOpenAI } from "./openai-provider.js";
+import { startMockOpenAI } from "./testing.js";
 
 const OK = "sk-proj-ok000000000000000000000000";
 const DEAD = "sk-dead0000000000000000000000000000";

@@ -1,8 +1,8 @@
 import { joinURL } from "@keyhive/gateway";
-import { type MockOpenAI, startMockOpenAI } from "@keyhive/gateway/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyOpenAIFailure, parseResetDuration } from "./openai-errors.js";
 import { createOpenAI } from "./openai-provider.js";
+import { type MockOpenAI, startMockOpenAI } from "./testing.js";
 
 const RELAY_KEY = "relay-token-abcdef";
 

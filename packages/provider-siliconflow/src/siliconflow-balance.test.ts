@@ -123,7 +123,7 @@ describe("SiliconFlow settings", () => {
 
 describe("the SiliconFlow mock's live failures", () => {
   it("classify as rate limited (with retry-after) and upstream error", async () => {
-    const { startMockSiliconFlow } = await import("@keyhive/gateway/testing");
+    const { startMockSiliconFlow } = await import("./testing.js");
     const limited = `sk-${"r".repeat(48)}`;
     const busy = `sk-${"s".repeat(48)}`;
     const mock = await startMockSiliconFlow({ keys: { [limited]: "rate-limited", [busy]: "overloaded" } });

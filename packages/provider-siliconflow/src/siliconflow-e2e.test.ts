@@ -5,10 +5,10 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createGateway } from "@keyhive/gateway";
-import { type MockSiliconFlow, startMockSiliconFlow } from "@keyhive/gateway/testing";
 import { createMemoryStorage } from "@keyhive/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSiliconFlow } from "./siliconflow-provider.js";
+import { type MockSiliconFlow, startMockSiliconFlow } from "./testing.js";
 
 const key = (letter: string) => `sk-${letter.repeat(48)}`;
 const OK = key("k");

@@ -1,5 +1,6 @@
-import { startMockSiliconFlow, testProvider } from "@keyhive/gateway/testing";
+import { testProvider } from "@keyhive/gateway/testing";
 import { createSiliconFlow } from "./siliconflow-provider.js";
+import { startMockSiliconFlow } from "./testing.js";
 
 const key = (letter: string) => `sk-${letter.repeat(48)}`;
 export const KEYS = {

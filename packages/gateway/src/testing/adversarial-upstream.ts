@@ -1,94 +1,24 @@
 /**
- * An adversarial HTTP/1.1 upstream on raw TCP. The friendly mocks (`startMockOpenAI`) always
- * answer with `Content-Length` and plain JSON; real upstreams and the CDNs in front of them also
- * chunk, close-delimit, compress unasked, split bytes across TCP reads, stall and reset. This
- * server is written on `node:net` rather than `node:http` so that every one of those shapes is
- * under the test's control, one answer at a time.
+ * An adversarial HTTP/1.1 upstream on raw TCP. The friendly mocks (built on `startMockServer`,
+ * like `startMockOpenAI`) mostly answer with `Content-Length` and plain JSON; real upstreams and
+ * the CDNs in front of them also chunk, close-delimit, compress unasked, split bytes across TCP
+ * reads, stall and reset. This server is written on `node:net` rather than `node:http` so that
+ * every one of those shapes is under the test's control, one answer at a time.
  */
 import { type AddressInfo, createServer, type Socket } from "node:net";
-import { openAIChaosRoute } from "./openai-chaos.js";
 import { resetSocket, writeAnswer } from "./wire-answer.js";
 import { ConnectionReader, readRequest } from "./wire-request.js";
+import type { WireAnswer, WireRequest, WireRoute } from "./wire-types.js";
 
-export {
-  CHAOS_FAILING_BEFORE_FIRST_BYTE,
-  CHAOS_FAILING_MID_STREAM,
-  CHAOS_HEALTHY,
-  type ChaosBehaviour,
-  chaosWords,
-  type OpenAIChaosRouteOptions,
-  openAIChaosRoute,
-} from "./openai-chaos.js";
-export { type OpenAIUsage, type WireRateLimitOptions, type WireSseOptions, wire } from "./wire-shapes.js";
-
-/**
- * How the end of a body is signalled: `Content-Length`, `Transfer-Encoding: chunked`, or neither
- * (the body ends when the server closes the socket, as HTTP/1.1 allows for responses).
- */
-export type WireFraming = "length" | "chunked" | "close";
-
-/** A `content-encoding` the server can apply to a body (node:zlib). */
-export type WireEncoding = "gzip" | "br" | "deflate";
-
-/** One answer, described by its shape on the wire. */
-export interface WireAnswer {
-  /** @default 200 */
-  status?: number;
-  /**
-   * Extra headers. They replace the computed ones of the same name (so a test can lie about
-   * `content-length`); `content-type` defaults to `application/json` unless given here.
-   */
-  headers?: Record<string, string>;
-  /** Payload before encoding. @default empty */
-  body?: string | Uint8Array;
-  /** @default "length" */
-  framing?: WireFraming;
-  /** Compress the body and send `content-encoding`. */
-  encoding?: WireEncoding;
-  /** Compress only when the request's `accept-encoding` lists `encoding`. @default false */
-  onlyIfAccepted?: boolean;
-  /**
-   * Write the (encoded) body in pieces of this many bytes, each its own socket write after a
-   * macrotask, so they arrive as separate TCP segments. With chunked framing each piece is a chunk.
-   */
-  chunkSize?: number;
-  /** Explicit byte offsets of the (encoded) body to split at, instead of or besides `chunkSize`. */
-  splitAt?: number[];
-  /** Wait this long before the status line (headers slower than a client's deadline). */
-  headerDelayMs?: number;
-  /** Wait this long between pieces (a trickling body). @default 0 (one macrotask) */
-  chunkDelayMs?: number;
-  /**
-   * Kill the connection with a TCP RST at that point; `afterBytes` counts (encoded) body bytes
-   * sent, not framing. Bytes written before the reset are given time to be read first.
-   */
-  reset?: "before-headers" | "after-headers" | { afterBytes: number };
-  /** Close the connection after answering (otherwise it stays open for the next request). */
-  closeAfter?: boolean;
-}
-
-/** A request as the server received it. */
-export interface WireRequest {
-  method: string;
-  /** Path and query, as sent on the request line. */
-  path: string;
-  /** Lower-cased names; repeated headers joined with `, `. */
-  headers: Record<string, string>;
-  /** Body after removing any chunked request framing. */
-  body: Buffer;
-  /** From `Authorization: Bearer`, `x-api-key`, `x-goog-api-key` or `?key=`, in that order. */
-  key?: string;
-  /** The body parsed, when it is JSON. */
-  json?: unknown;
-  /** 0 for the first request on its connection, 1 for the second, ... */
-  socketRequestIndex: number;
-}
-
-/** Chooses the answer to one request. */
-export type WireRoute = (request: WireRequest) => WireAnswer | Promise<WireAnswer>;
+export { type WireRateLimitOptions, type WireSseOptions, wire } from "./wire-shapes.js";
+export type { WireAnswer, WireEncoding, WireFraming, WireRequest, WireRoute } from "./wire-types.js";
 
 export interface AdversarialUpstreamOptions {
-  /** @default openAIChaosRoute() */
+  /**
+   * Chooses each answer; replaceable later with `setRoute`. Vendor-shaped routes live in the
+   * provider packages, e.g. `openAIChaosRoute` in `@keyhive/provider-openai/testing`.
+   * @default `noRoute`: every request answered 404
+   */
   route?: WireRoute;
   /**
    * Act as a server that closed an idle keep-alive socket just as the client reused it: the first
@@ -118,11 +48,17 @@ export interface AdversarialUpstream {
   close(): Promise<void>;
 }
 
+/** The route of an upstream that was given none: a plain 404 naming the request. */
+export const noRoute: WireRoute = (request) => ({
+  status: 404,
+  body: JSON.stringify({ error: { message: `No route for ${request.method} ${request.path}`, type: "not_found" } }),
+});
+
 /** Starts the server on 127.0.0.1 on a free port. */
 export async function startAdversarialUpstream(options: AdversarialUpstreamOptions = {}): Promise<AdversarialUpstream> {
   const sockets = new Set<Socket>();
   const requests: WireRequest[] = [];
-  let route = options.route ?? openAIChaosRoute();
+  let route = options.route ?? noRoute;
   let staleSocketResets = 0;
 
   // allowHalfOpen: a client that half-closes after sending its request still gets its answer.

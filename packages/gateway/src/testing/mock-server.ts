@@ -13,6 +13,35 @@ export interface MockServer {
 
 export type MockHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>;
 
+/** A request as a mock received it. */
+export interface RecordedRequest {
+  method: string;
+  /** Pathname and search. */
+  path: string;
+  headers: IncomingMessage["headers"];
+  body: Buffer;
+  /** The key the request carried, however the vendor sends it. */
+  key?: string;
+}
+
+/** What a vendor mock keeps of its traffic, for tests to assert on. */
+export interface RequestLog<R extends RecordedRequest = RecordedRequest> {
+  requests: R[];
+  /** Requests per key received. */
+  requestsByKey: Map<string, number>;
+}
+
+/** Appends `request` to the log and counts it against its key. */
+export function recordRequest<R extends RecordedRequest>(log: RequestLog<R>, request: R): void {
+  log.requests.push(request);
+  if (request.key) log.requestsByKey.set(request.key, (log.requestsByKey.get(request.key) ?? 0) + 1);
+}
+
+/** The token of `Authorization: Bearer <token>`, if the request has one. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  return /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+}
+
 export async function startMockServer(handler: MockHandler): Promise<MockServer> {
   const sockets = new Set<import("node:net").Socket>();
   const server: Server = createServer((req, res) => {

@@ -5,7 +5,7 @@
 import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
-import type { WireAnswer, WireEncoding, WireRequest } from "./adversarial-upstream.js";
+import type { WireAnswer, WireEncoding, WireRequest } from "./wire-types.js";
 
 /**
  * Pause between the last bytes before a reset and the RST itself. On Linux an RST that arrives

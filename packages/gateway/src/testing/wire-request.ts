@@ -3,7 +3,7 @@
  * reads heads, `Content-Length` and chunked bodies, one request after another.
  */
 import type { Socket } from "node:net";
-import type { WireRequest } from "./adversarial-upstream.js";
+import type { WireRequest } from "./wire-types.js";
 
 /** Longest request head accepted; beyond it the answer is 431. */
 const MAX_HEAD_BYTES = 64 * 1024;
@@ -141,8 +141,10 @@ async function readChunkedBody(reader: ConnectionReader): Promise<Buffer | numbe
 
 function requestKey(headers: Record<string, string>, path: string): string | undefined {
   const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? "")?.[1];
+  // Vendors name their own key header (`x-<vendor>-api-key`, Azure's `api-key`); any of them counts.
+  const vendorHeader = Object.keys(headers).find((name) => name !== "x-api-key" && /(^|-)api-key$/.test(name));
   const query = new URL(path, "http://upstream.invalid").searchParams.get("key");
-  return bearer ?? headers["x-api-key"] ?? headers["x-goog-api-key"] ?? query ?? undefined;
+  return bearer ?? headers["x-api-key"] ?? (vendorHeader && headers[vendorHeader]) ?? query ?? undefined;
 }
 
 function parseJson(body: Buffer): unknown {

@@ -1,15 +1,9 @@
 /**
- * Answer builders for the adversarial upstream: JSON, SSE in its legal variants, CDN error pages,
- * rate limits, and OpenAI's payload shapes.
+ * Answer builders for the adversarial upstream that no vendor owns: JSON, SSE in its legal
+ * variants, CDN error pages and rate limits. Vendors' payload shapes live with their adapters
+ * (e.g. `openAIWire` in `@keyhive/provider-openai/testing`).
  */
-import type { WireAnswer } from "./adversarial-upstream.js";
-
-/** OpenAI's token counts. */
-export interface OpenAIUsage {
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-}
+import type { WireAnswer } from "./wire-types.js";
 
 /** Options of `wire.sse`: how the events are written, plus any other part of the answer. */
 export type WireSseOptions = {
@@ -28,8 +22,10 @@ export interface WireRateLimitOptions {
   /** `retry-after` as delta seconds (`"1"`) or as an HTTP date. */
   retryAfter: "seconds" | "date";
   seconds: number;
-  /** Replaces OpenAI's `rate_limit_exceeded` error body. */
+  /** The JSON error body. @default {"error":{"message":"Rate limit reached.","type":"rate_limited"}} */
   body?: unknown;
+  /** Headers a vendor sends besides `retry-after` (e.g. its own reset counters). */
+  headers?: Record<string, string>;
 }
 
 /** Cloudflare's titles for its own 52x pages. */
@@ -117,92 +113,13 @@ export const wire = {
     };
   },
 
-  /**
-   * 429 with `retry-after` in either legal form. OpenAI's `x-ratelimit-reset-requests` comes only
-   * with the seconds form, so a date-form test checks that the date alone is understood.
-   */
+  /** 429 with `retry-after` in either legal form: delta seconds, or an HTTP date that far ahead. */
   rateLimited(options: WireRateLimitOptions): WireAnswer {
     const retryAfter =
       options.retryAfter === "seconds"
         ? String(options.seconds)
         : new Date(Date.now() + options.seconds * 1000).toUTCString();
-    const body = options.body ?? {
-      error: {
-        message: "Rate limit reached for requests per min (RPM): Limit 3, Used 3, Requested 1.",
-        type: "requests",
-        param: null,
-        code: "rate_limit_exceeded",
-      },
-    };
-    return {
-      status: 429,
-      body: JSON.stringify(body),
-      headers: {
-        "retry-after": retryAfter,
-        ...(options.retryAfter === "seconds" ? { "x-ratelimit-reset-requests": `${options.seconds}s` } : {}),
-      },
-    };
-  },
-
-  /** A `chat.completion` object whose single choice says `content`. */
-  openAIChat(model: string, content: string, usage?: OpenAIUsage) {
-    const tokens = content.split(" ").filter(Boolean).length;
-    return {
-      id: "chatcmpl-adversarial",
-      object: "chat.completion",
-      created: Math.floor(Date.now() / 1000),
-      model,
-      choices: [
-        {
-          index: 0,
-          message: { role: "assistant", content, refusal: null, annotations: [] },
-          logprobs: null,
-          finish_reason: "stop",
-        },
-      ],
-      usage: usage ?? { prompt_tokens: 9, completion_tokens: tokens, total_tokens: 9 + tokens },
-      system_fingerprint: "fp_adversarial",
-    };
-  },
-
-  /**
-   * The `chat.completion.chunk`s of a streamed answer: the role first, one chunk per word, the
-   * finish reason, and with `usage` a final chunk with `choices: []` (as `include_usage` asks;
-   * the earlier chunks then carry `usage: null`, as OpenAI's do).
-   */
-  openAIChatChunks(model: string, words: string[], options: { usage?: boolean } = {}) {
-    const created = Math.floor(Date.now() / 1000);
-    const chunk = (delta: Record<string, unknown>, finish: string | null) => ({
-      id: "chatcmpl-adversarial",
-      object: "chat.completion.chunk",
-      created,
-      model,
-      system_fingerprint: "fp_adversarial",
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-      ...(options.usage ? { usage: null } : {}),
-    });
-    const chunks: object[] = [
-      chunk({ role: "assistant", content: "", refusal: null }, null),
-      ...words.map((word) => chunk({ content: word }, null)),
-      chunk({}, "stop"),
-    ];
-    if (options.usage) {
-      const usage = { prompt_tokens: 9, completion_tokens: words.length, total_tokens: 9 + words.length };
-      chunks.push({ ...chunk({}, null), choices: [], usage });
-    }
-    return chunks;
-  },
-
-  /** `GET /v1/models` of these ids. */
-  openAIModels(ids: string[]) {
-    return {
-      object: "list",
-      data: ids.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "system" })),
-    };
-  },
-
-  /** An OpenAI error answer: `{"error":{"message","type","param":null,"code"}}`. */
-  openAIError(status: number, message: string, type: string, code: string | null): WireAnswer {
-    return { status, body: JSON.stringify({ error: { message, type, param: null, code } }) };
+    const body = options.body ?? { error: { message: "Rate limit reached.", type: "rate_limited" } };
+    return { status: 429, body: JSON.stringify(body), headers: { ...options.headers, "retry-after": retryAfter } };
   },
 };
