@@ -9,13 +9,13 @@
 // Writes soak-results/<runtime>.json. Exit status 0 when every assertion holds.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { startAdversarialUpstream } from "@keyhive/gateway/testing";
 import {
   CHAOS_FAILING_BEFORE_FIRST_BYTE,
   CHAOS_FAILING_MID_STREAM,
   CHAOS_HEALTHY,
   openAIChaosRoute,
-  startAdversarialUpstream,
-} from "@keyhive/gateway/testing";
+} from "@keyhive/provider-openai/testing";
 import { Agent } from "undici";
 import { newAdminTally, runAdmin } from "./soak/admin.mjs";
 import { newTally, readStream, runClient, violationsOf } from "./soak/clients.mjs";

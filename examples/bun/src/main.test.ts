@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startMockOpenAI } from "@keyhive/gateway/testing";
+import { startMockOpenAI } from "@keyhive/provider-openai/testing";
 import { expect, it } from "vitest";
 
 const BUN = fileURLToPath(new URL("../../../node_modules/.bin/bun", import.meta.url));

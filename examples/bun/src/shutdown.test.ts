@@ -9,7 +9,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type MockOpenAI, startMockOpenAI } from "@keyhive/gateway/testing";
+import { type MockOpenAI, startMockOpenAI } from "@keyhive/provider-openai/testing";
 import { afterEach, describe, expect, it } from "vitest";
 
 const BUN = fileURLToPath(new URL("../../../node_modules/.bin/bun", import.meta.url));

@@ -6,7 +6,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { connect, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type MockOpenAI, type RedisServer, startMockOpenAI, startRedis } from "@keyhive/gateway/testing";
+import { type RedisServer, startRedis } from "@keyhive/gateway/testing";
+import { type MockOpenAI, startMockOpenAI } from "@keyhive/provider-openai/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));

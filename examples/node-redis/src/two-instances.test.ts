@@ -3,7 +3,8 @@
  * dead key, a settings change) the other applies within its refresh interval.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { type MockOpenAI, type RedisServer, startMockOpenAI, startRedis } from "@keyhive/gateway/testing";
+import { type RedisServer, startRedis } from "@keyhive/gateway/testing";
+import { type MockOpenAI, startMockOpenAI } from "@keyhive/provider-openai/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ADMIN = "redis-admin-password-1";

@@ -9,7 +9,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type AdversarialUpstream, openAIChaosRoute, startAdversarialUpstream } from "@keyhive/gateway/testing";
+import { type AdversarialUpstream, startAdversarialUpstream } from "@keyhive/gateway/testing";
+import { openAIChaosRoute } from "@keyhive/provider-openai/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));

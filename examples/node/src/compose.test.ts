@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startMockOpenAI } from "@keyhive/gateway/testing";
+import { startMockOpenAI } from "@keyhive/provider-openai/testing";
 import { expect, it } from "vitest";
 
 it("mounts the gateway inside an existing Hono app (own route, admin UI, proxy)", async () => {

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type MockOpenAI, startMockOpenAI } from "@keyhive/gateway/testing";
+import { type MockOpenAI, startMockOpenAI } from "@keyhive/provider-openai/testing";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningGateway, startNodeGateway } from "./server.js";

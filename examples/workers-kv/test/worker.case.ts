@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { KeyRecord, Storage } from "@keyhive/gateway";
-import { type MockOpenAI, startMockOpenAI } from "@keyhive/gateway/testing";
+import { type MockOpenAI, startMockOpenAI } from "@keyhive/provider-openai/testing";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";

@@ -10,16 +10,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { createGateway, type Gateway } from "@keyhive/gateway";
+import { createOpenAI } from "@keyhive/provider-openai";
+import { type MockOpenAI, type MockOpenAIOptions, startMockOpenAI } from "@keyhive/provider-openai/testing";
+import { createSiliconFlow } from "@keyhive/provider-siliconflow";
 import {
-  type MockOpenAI,
-  type MockOpenAIOptions,
   type MockSiliconFlow,
   type MockSiliconFlowOptions,
-  startMockOpenAI,
   startMockSiliconFlow,
-} from "@keyhive/gateway/testing";
-import { createOpenAI } from "@keyhive/provider-openai";
-import { createSiliconFlow } from "@keyhive/provider-siliconflow";
+} from "@keyhive/provider-siliconflow/testing";
 import { createMemoryStorage } from "@keyhive/storage";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { adminUI } from "../index.js";
