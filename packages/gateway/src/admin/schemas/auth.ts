@@ -34,7 +34,7 @@ export const adminTokenCreated = z.strictObject({
   record: adminTokenView,
 });
 
-export const authRoutes = describeRoutes("Authentication", [
+export const authRoutes = describeRoutes("Sign-in and admin tokens", [
   {
     method: "post",
     path: "/admin/api/login",

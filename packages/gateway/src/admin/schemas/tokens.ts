@@ -62,7 +62,7 @@ export const tokenRoutes = describeRoutes("Client tokens", [
     path: "/admin/api/tokens",
     summary: "Create a client token (shown once).",
     description:
-      "Changes apply to the proxy at once on this instance and within the refresh interval on others. How the proxy enforces each field: see below the reference.",
+      "Changes apply to the proxy at once on this instance and within the refresh interval on others. How the proxy enforces each field: ADMIN-API.md, “Client tokens: how the proxy enforces them”.",
     body: tokenCreateBody,
     responses: { "201": { description: "created", schema: tokenCreated } },
   },
