@@ -9,7 +9,6 @@ import {
   type Provider,
   type ProviderRequest,
   type ProviderSettings,
-  stripQueryParams,
   type UpstreamFailure,
   type UpstreamRequest,
 } from "@keyhive/gateway";
@@ -85,14 +84,14 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Prov
     ...(modelPattern ? { claimsModel: (model: string) => modelPattern.test(model) } : {}),
 
     rewriteRequest(request: ProviderRequest, key: PoolKey): UpstreamRequest {
-      // The gateway already took the client's credentials out of the request; what is left to
-      // drop here are the hop-by-hop headers, which describe the client's connection, not ours.
+      // No client credential is left to strip: the gateway removed them (`authorization`,
+      // `x-api-key`, `cookie`, `clientKeyHeaders`, `?key=`) before calling the adapter. What is
+      // dropped here are the hop-by-hop headers, which describe the client's connection, not ours.
       const headers = forwardableRequestHeaders(request.headers);
       for (const [header, value] of Object.entries(extraHeaders)) headers.set(header, value);
       headers.set("authorization", `Bearer ${key.secret}`);
       return {
-        // TRANSITION: until the core strips `?key=` for every provider, the base still does.
-        url: joinURL(key.baseURL ?? baseURL, request.path, stripQueryParams(request.search, ["key"])),
+        url: joinURL(key.baseURL ?? baseURL, request.path, request.search),
         method: request.method,
         headers,
         body: request.body,
