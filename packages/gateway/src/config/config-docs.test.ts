@@ -44,12 +44,16 @@ describe("every KEYHIVE_* name in the examples, READMEs and docs", () => {
     join(root, "README.md"),
   ];
 
+  // Mistyped on purpose by the examples' tests of the unknown-name refusal; nowhere else.
+  const deliberateTypos = new Set(["KEYHIVE_ENCRYPTON_KEY", "KEYHIVE_RECHECK_INTERVAL"]);
+
   it("is in the variable table", () => {
     expect(sources.length).toBeGreaterThan(20);
     const unknown: string[] = [];
     for (const path of sources) {
       for (const [name] of readFileSync(path, "utf8").matchAll(/\bKEYHIVE_[A-Z0-9_]*[A-Z0-9]\b/g)) {
-        if (!known.has(name)) unknown.push(`${name} in ${relative(root, path)}`);
+        if (known.has(name) || (path.endsWith(".test.ts") && deliberateTypos.has(name))) continue;
+        unknown.push(`${name} in ${relative(root, path)}`);
       }
     }
     expect(unknown).toEqual([]);
