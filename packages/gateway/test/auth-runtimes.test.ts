@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchFrom } from "../src/test-support.js";
 import { hashPassword, verifyPassword } from "../src/util/crypto.js";
 import { bundleFixture } from "./bundle.js";
+import { fetchFrom } from "./support/http.js";
 
 const ADMIN = "runtime-admin-password";
 const ORIGIN = "http://gateway.local";

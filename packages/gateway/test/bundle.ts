@@ -1,4 +1,4 @@
-/** Bundles a fixture entry with the workspace sources, the way a user's bundler would. */
+/** Bundles a fixture entry with the gateway's sources (and its test support), as a user's bundler would. */
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -14,11 +14,6 @@ export async function bundleFixture(entry: string, platform: "neutral" | "node")
     write: false,
     mainFields: ["module", "main"],
     conditions: ["workerd", "worker", "import"],
-    alias: {
-      "@keyhive/gateway": src("../src/index.ts"),
-      "@keyhive/provider-openai": src("../../provider-openai/src/index.ts"),
-      "@keyhive/storage/memory": src("../../storage/src/memory.ts"),
-    },
     // No `nodejs_compat` in the workerd test: a Node built-in in the core fails it.
     logLevel: "silent",
   });

@@ -1,6 +1,7 @@
 /**
  * The gateway core runs unchanged inside workerd (Cloudflare Workers' runtime, via miniflare)
- * and on Bun: each proxies a real request to the mock upstream.
+ * and on Bun: each proxies a real request to the fake upstream (fake provider, memory storage:
+ * gateway code only; the published adapters on each runtime are integration-tests' job).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -8,15 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MockOpenAI, startMockOpenAI } from "../src/testing/mock-openai.js";
 import { bundleFixture } from "./bundle.js";
+import { type FakeUpstream, startFakeUpstream } from "./support/fake-upstream.js";
 
 const TOKEN = "kh-runtime-token";
 const ADMIN = "runtime-admin-password";
 
-let mock: MockOpenAI;
+let mock: FakeUpstream;
 beforeAll(async () => {
-  mock = await startMockOpenAI({ keys: { "sk-runtime-key-1": "ok" } });
+  mock = await startFakeUpstream({ keys: { "sk-runtime-key-1": "ok" } });
 });
 afterAll(() => mock.close());
 
@@ -24,13 +25,13 @@ async function exercise(base: string, call: (path: string, init?: RequestInit) =
   const added = await call(`${base}/admin/api/keys`, {
     method: "POST",
     headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
-    body: JSON.stringify({ provider: "openai", keys: ["sk-runtime-key-1"] }),
+    body: JSON.stringify({ provider: "fake", keys: ["sk-runtime-key-1"] }),
   });
   expect(added.status).toBe(201);
   const chat = await call(`${base}/v1/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
+    body: JSON.stringify({ model: "fake-chat-small", messages: [{ role: "user", content: "hi" }] }),
   });
   expect(chat.status).toBe(200);
   expect(
@@ -39,7 +40,7 @@ async function exercise(base: string, call: (path: string, init?: RequestInit) =
   const stream = await call(`${base}/v1/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "hi" }] }),
+    body: JSON.stringify({ model: "fake-chat-small", stream: true, messages: [{ role: "user", content: "hi" }] }),
   });
   const text = await stream.text();
   expect(text.match(/^data: /gm)?.length).toBeGreaterThan(3);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCall, adminLogin, cookieOf, startRig, type TestRig } from "../test-support.js";
+import { adminCall, adminLogin, cookieOf, startRig, type TestRig } from "../../test/support/index.js";
 import { openApiDocument } from "./openapi.js";
 
 /** Every documented admin route with a concrete path. */
@@ -96,7 +96,7 @@ describe("Cache-Control: no-store on every admin API response", () => {
       ["new admin token", adminCall(rig, "/admin/api/admin-tokens", { json: { name: "cached?" } }), 201],
       ["backup", adminCall(rig, "/admin/api/backup"), 200],
       ["unauthenticated", fetch(`${rig.url}/admin/api/keys/${id}/secret`), 401],
-      ["unknown key", adminCall(rig, "/admin/api/keys/openai-00000000000000000000/secret"), 404],
+      ["unknown key", adminCall(rig, "/admin/api/keys/fake-00000000000000000000/secret"), 404],
       ["unknown admin route", adminCall(rig, "/admin/api/nothing-here"), 404],
       ["malformed id", adminCall(rig, "/admin/api/tokens/..%2Fsettings%2Fauth.sessionSecret"), 400],
       ["body too large", adminCall(rig, "/admin/api/tokens", { json: { name: "x".repeat(70 * 1024) } }), 413],

@@ -7,7 +7,7 @@ import {
   adminLogin as loginCookie,
   startRig,
   type TestRig,
-} from "../test-support.js";
+} from "../../test/support/index.js";
 
 type Json = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCall, startRig, type TestRig } from "../test-support.js";
+import { adminCall, startRig, type TestRig } from "../../test/support/index.js";
 
 describe("admin tokens", () => {
   let rig: TestRig;

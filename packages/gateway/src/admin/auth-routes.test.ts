@@ -1,12 +1,14 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createOpenAI } from "@keyhive/provider-openai";
-import { createMemoryStorage } from "@keyhive/storage";
-import { createFsStorage } from "@keyhive/storage/fs";
 import { describe, expect, it } from "vitest";
+import {
+  ADMIN_PASSWORD,
+  adminCall,
+  cookieOf,
+  createFakeProvider,
+  createMemoryStorage,
+  adminLogin as loginCookie,
+  startRig,
+} from "../../test/support/index.js";
 import { createGateway } from "../gateway.js";
-import { ADMIN_PASSWORD, adminCall, cookieOf, adminLogin as loginCookie, startRig } from "../test-support.js";
 import { ADMIN_PASSWORD_HASH } from "./admin-auth.js";
 import { SessionSigner } from "./session.js";
 
@@ -111,21 +113,21 @@ describe("admin password from the environment (KEYHIVE_ADMIN_PASSWORD manages it
     ["x".repeat(1025), "is 1025 characters long: it must be at most 1024"],
   ])("refuses to create a gateway with the password %j", (password, message) => {
     const create = () =>
-      createGateway({ providers: [createOpenAI()], storage: createMemoryStorage(), adminPassword: password });
+      createGateway({ providers: [createFakeProvider()], storage: createMemoryStorage(), adminPassword: password });
     expect(create).toThrow(`The configured admin password (KEYHIVE_ADMIN_PASSWORD) ${message}`);
   });
 
   it("re-hashes a stored hash of an older format or another iteration count at start", async () => {
     const storage = createMemoryStorage();
     const old = createGateway({
-      providers: [createOpenAI()],
+      providers: [createFakeProvider()],
       storage,
       adminPassword: ADMIN_PASSWORD,
       passwordHashIterations: 100_000,
     });
     await old.ready();
     expect(await storage.settings.get(ADMIN_PASSWORD_HASH)).toMatch(/^pbkdf2-sha256\$i=100000\$/);
-    const node = createGateway({ providers: [createOpenAI()], storage, adminPassword: ADMIN_PASSWORD });
+    const node = createGateway({ providers: [createFakeProvider()], storage, adminPassword: ADMIN_PASSWORD });
     await node.ready();
     expect(await storage.settings.get(ADMIN_PASSWORD_HASH)).toMatch(/^pbkdf2-sha256\$i=600000\$/);
   });
@@ -162,11 +164,12 @@ describe("logout ends the session on the server", () => {
   });
 
   it("converge: a logout on instance A is honoured by instance B within the refresh interval", async () => {
-    // Two instances, each with its own storage object over one data directory.
-    const dir = mkdtempSync(join(tmpdir(), "keyhive-logout-converge-"));
+    // Two instances over one store, each with its own in-memory session state. (Two storage
+    // objects over one data directory: integration-tests' shared-store test.)
+    const storage = createMemoryStorage();
     const refreshIntervalMs = 300;
-    const a = await startRig({}, { storage: createFsStorage({ dir }), refreshIntervalMs });
-    const b = await startRig({}, { storage: createFsStorage({ dir }), refreshIntervalMs });
+    const a = await startRig({}, { storage, refreshIntervalMs });
+    const b = await startRig({}, { storage, refreshIntervalMs });
     try {
       const cookie = cookieOf(await loginCookie(a));
       const onB = () => fetch(`${b.url}/admin/api/session`, { headers: { cookie } });
@@ -190,7 +193,9 @@ describe("logout ends the session on the server", () => {
       await b.close();
     }
   });
+});
 
+describe("session cookies", () => {
   it("caps the cookie's expiry at the session lifetime: a cookie signed for a year is refused", async () => {
     const rig = await startRig({});
     try {

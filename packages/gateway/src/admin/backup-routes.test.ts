@@ -1,8 +1,16 @@
 import { Agent, fetch as undiciFetch } from "undici";
 import { describe, expect, it } from "vitest";
+import {
+  ADMIN_PASSWORD,
+  adminCall,
+  adminLogin,
+  chatBody,
+  cookieOf,
+  startRig,
+  type TestRig,
+} from "../../test/support/index.js";
 import { newKeyRecord } from "../pool/new-key.js";
 import { isAuthRecord, type Storage } from "../spec/storage.js";
-import { ADMIN_PASSWORD, adminCall, adminLogin, chatBody, cookieOf, startRig, type TestRig } from "../test-support.js";
 
 const header = JSON.stringify({ type: "header", format: "keyhive-backup", version: 1 });
 
@@ -204,7 +212,7 @@ describe("backup and restore", () => {
     try {
       await rig.addKeys(["sk-existing-00000001"]);
       await adminCall(rig, "/admin/api/tokens", { json: { name: "existing" } });
-      const key = await newKeyRecord({ provider: "openai", secret: "sk-restore-00000001" }, 1);
+      const key = await newKeyRecord({ provider: "fake", secret: "sk-restore-00000001" }, 1);
       const good = [
         header,
         JSON.stringify({ type: "key", record: key }),
@@ -232,12 +240,12 @@ describe("backup and restore", () => {
           /^Line 3: field 'record.id'/,
         ],
         [
-          JSON.stringify({ type: "key", record: { ...key, id: "openai-../../x" } }),
+          JSON.stringify({ type: "key", record: { ...key, id: "fake-../../x" } }),
           "line 3.record.id",
           /^Line 3: field 'record.id'/,
         ],
         [
-          JSON.stringify({ type: "key", record: { ...key, id: `gemini-${key.hash.slice(0, 20)}` } }),
+          JSON.stringify({ type: "key", record: { ...key, id: `other-${key.hash.slice(0, 20)}` } }),
           "line 3.record.id",
           /must be '<provider>-<first 20 hex chars of hash>'/,
         ],

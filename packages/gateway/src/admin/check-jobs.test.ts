@@ -1,13 +1,12 @@
-import { createMemoryStorage } from "@keyhive/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCall, readSSE, startRig, type TestRig } from "../test-support.js";
+import { adminCall, createMemoryStorage, readSSE, startRig, type TestRig } from "../../test/support/index.js";
 import type { CheckJobView } from "./check-jobs.js";
 
 const keysFor = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => `sk-${prefix}-${String(i).padStart(4, "0")}-zzzzzz`);
 
 async function addAll(rig: TestRig, keys: string[]): Promise<string[]> {
-  const res = await adminCall(rig, "/admin/api/keys", { json: { provider: "openai", keys } });
+  const res = await adminCall(rig, "/admin/api/keys", { json: { provider: "fake", keys } });
   return ((await res.json()) as { added: { id: string }[] }).added.map((a) => a.id);
 }
 
@@ -63,7 +62,7 @@ describe("batch check jobs (background, Node)", () => {
     const liveStored = await rig.gateway.storage.keys.get(ids[0] as string);
     expect(liveStored?.lastCheckedAt).toBeGreaterThan(0);
     expect(liveStored?.status).toBe("active");
-    expect(rig.mock.requests.filter((r) => r.path === "/v1/models").length).toBe(1000);
+    expect(rig.upstream.requests.filter((r) => r.path === "/v1/models").length).toBe(1000);
   });
 
   it("stops a second job mid-way; the stream ends with a stopped job and checked keys stay persisted", async () => {
@@ -87,9 +86,9 @@ describe("batch check jobs (background, Node)", () => {
     for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
     expect(text).toMatch(/event: done\ndata: \{[^\n]*"status":"stopped"/);
 
-    const before = rig.mock.requests.length;
+    const before = rig.upstream.requests.length;
     await new Promise((r) => setTimeout(r, 120));
-    expect(rig.mock.requests.length - before).toBeLessThanOrEqual(2); // in-flight checks at most
+    expect(rig.upstream.requests.length - before).toBeLessThanOrEqual(2); // in-flight checks at most
     const firstResult = /event: result\ndata: (\{[^\n]*\})/.exec(text)?.[1] as string;
     const checkedId = (JSON.parse(firstResult) as { id: string }).id;
     expect((await rig.gateway.storage.keys.get(checkedId))?.lastCheckedAt).toBeGreaterThan(0);
@@ -106,7 +105,7 @@ describe("batch check jobs (background, Node)", () => {
     ).json()) as { jobId: string };
     const events = await readSSE(await adminCall(rig, `/admin/api/checks/${jobId}/events`));
     expect(JSON.parse(events.at(-1)?.data ?? "{}")).toMatchObject({ status: "done", failed: 1, results: { error: 1 } });
-    expect(rig.mock.requestsByKey.get("sk-flaky-0000-zzzzzz")).toBe(3);
+    expect(rig.upstream.requestsByKey.get("sk-flaky-0000-zzzzzz")).toBe(3);
     expect(rig.gateway.pool.get(id as string)?.status).toBe("active");
   });
 });
@@ -123,7 +122,7 @@ describe("batch check jobs without background work (Workers)", () => {
       ).json()) as { jobId: string };
       await new Promise((r) => setTimeout(r, 50));
       expect(((await (await adminCall(rig, `/admin/api/checks/${jobId}`)).json()) as CheckJobView).done).toBe(0);
-      expect(rig.mock.requests).toHaveLength(0);
+      expect(rig.upstream.requests).toHaveLength(0);
 
       // The event stream sends the current state and ends: the client must drive /step.
       const events = await readSSE(await adminCall(rig, `/admin/api/checks/${jobId}/events`));
@@ -133,7 +132,7 @@ describe("batch check jobs without background work (Workers)", () => {
           await adminCall(rig, `/admin/api/checks/${jobId}/step`, { method: "POST", json })
         ).json()) as CheckJobView;
       expect(await step({ budget: 40 })).toMatchObject({ status: "running", done: 40, needsSteps: true });
-      expect(rig.mock.requests).toHaveLength(40);
+      expect(rig.upstream.requests).toHaveLength(40);
       expect(await step()).toMatchObject({ status: "running", done: 80 });
       expect(await step()).toMatchObject({ status: "done", done: 90, ok: 90, needsSteps: false });
       expect((await rig.gateway.storage.keys.get(ids[89] as string))?.lastCheckedAt).toBeGreaterThan(0);
@@ -162,7 +161,7 @@ describe("batch check jobs across Workers isolates", () => {
       expect(await step(b)).toMatchObject({ status: "running", done: 20 });
       expect(await step(a)).toMatchObject({ status: "running", done: 40 });
       expect(await step(b)).toMatchObject({ status: "done", done: 50, ok: 50 });
-      expect(a.mock.requests.length + b.mock.requests.length).toBe(50);
+      expect(a.upstream.requests.length + b.upstream.requests.length).toBe(50);
       const seen = (await (await adminCall(a, `/admin/api/checks/${jobId}`)).json()) as CheckJobView;
       expect(seen).toMatchObject({ status: "done", done: 50 });
       // Job state is not configuration: backups leave it out.

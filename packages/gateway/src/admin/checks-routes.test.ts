@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCall, startRig, type TestRig } from "../test-support.js";
+import { adminCall, startRig, type TestRig } from "../../test/support/index.js";
 
 describe("checks routes", () => {
   let rig: TestRig;
@@ -35,7 +35,7 @@ describe("checks routes", () => {
         jobId: string;
         total: number;
       };
-    expect((await start({ ids: [first?.id, "openai-unknown"] })).total).toBe(1);
+    expect((await start({ ids: [first?.id, "fake-unknown"] })).total).toBe(1);
     expect((await start({ filter: { q: "route-check-000" } })).total).toBe(3);
     expect((await start({ filter: { status: ["invalid"] } })).total).toBe(0);
     const all = await start({ all: true });

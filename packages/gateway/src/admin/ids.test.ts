@@ -1,7 +1,6 @@
-import { createMemoryStorage } from "@keyhive/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminCall, createMemoryStorage, startRig, type TestRig } from "../../test/support/index.js";
 import { InvalidRecordNameError } from "../spec/storage.js";
-import { adminCall, startRig, type TestRig } from "../test-support.js";
 
 /** Every admin route with an id in its path, with a method and body that reach the handler. */
 const ID_ROUTES: { method: string; path: (id: string) => string; body?: unknown }[] = [
@@ -65,7 +64,7 @@ describe("ids in admin paths", () => {
   });
 
   it("answers a well-formed unknown id with a 404 JSON error", async () => {
-    const ids = ["openai-0123456789abcdef0123", "tok-000000000000", "adm-000000000000", "chk-unknown", "x.y_z-1"];
+    const ids = ["fake-0123456789abcdef0123", "tok-000000000000", "adm-000000000000", "chk-unknown", "x.y_z-1"];
     for (const route of ID_ROUTES) {
       for (const id of ids) {
         const res = await adminCall(rig, route.path(id), {

@@ -1,6 +1,6 @@
 import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_PASSWORD, adminCall, startRig, type TestRig } from "../test-support.js";
+import { ADMIN_PASSWORD, adminCall, startRig, type TestRig } from "../../test/support/index.js";
 
 type KeyView = {
   id: string;
@@ -27,7 +27,7 @@ describe("admin keys API", () => {
       if (!malformed.has(i)) keys.push(`sk-batch-${String(i).padStart(4, "0")}-abcdefgh`);
       else keys.push(i % 2 ? `bad key ${i}` : `sk${i}`); // spaces / too short
     }
-    const res = await adminCall(rig, "/admin/api/keys", { json: { provider: "openai", keys, tags: ["batch"] } });
+    const res = await adminCall(rig, "/admin/api/keys", { json: { provider: "fake", keys, tags: ["batch"] } });
     expect(res.status).toBe(201);
     const body = (await res.json()) as {
       added: { id: string; key: string }[];
@@ -41,10 +41,10 @@ describe("admin keys API", () => {
     // In storage and in the pool.
     const id = body.added[0]?.id as string;
     expect((await rig.gateway.storage.keys.get(id))?.tags).toEqual(["batch"]);
-    expect(rig.gateway.pool.keysOf("openai").length).toBe(996);
+    expect(rig.gateway.pool.keysOf("fake").length).toBe(996);
 
     const again = (await (
-      await adminCall(rig, "/admin/api/keys", { json: { provider: "openai", keys: keys.slice(0, 10) } })
+      await adminCall(rig, "/admin/api/keys", { json: { provider: "fake", keys: keys.slice(0, 10) } })
     ).json()) as {
       duplicates: unknown[];
     };
@@ -54,7 +54,7 @@ describe("admin keys API", () => {
   it("splits pasted text on any whitespace, commas and semicolons and applies baseURL and weight", async () => {
     const text = "sk-paste-aaaaaaaa1, sk-paste-aaaaaaaa2;sk-paste-aaaaaaaa3\n\tsk-paste-aaaaaaaa4  sk-paste-aaaaaaaa4";
     const res = await adminCall(rig, "/admin/api/keys", {
-      json: { provider: "openai", keys: text, baseURL: "https://relay.example/v1", weight: 3 },
+      json: { provider: "fake", keys: text, baseURL: "https://relay.example/v1", weight: 3 },
     });
     expect(res.status).toBe(201);
     const body = (await res.json()) as { added: { id: string }[] };
@@ -65,13 +65,13 @@ describe("admin keys API", () => {
 
   it("answers 400 with the field path for wrong types and unknown providers, 413 for oversized bodies", async () => {
     const cases: [unknown, string][] = [
-      [{ provider: "openai", keys: 42 }, "keys"],
-      [{ provider: "openai", keys: ["sk-aaaaaaaaaaa"], weight: "heavy" }, "weight"],
-      [{ provider: "openai", keys: ["sk-aaaaaaaaaaa"], tags: [1] }, "tags.0"],
-      [{ provider: "openai", keys: ["sk-aaaaaaaaaaa"], baseURL: "ftp://x" }, "baseURL"],
+      [{ provider: "fake", keys: 42 }, "keys"],
+      [{ provider: "fake", keys: ["sk-aaaaaaaaaaa"], weight: "heavy" }, "weight"],
+      [{ provider: "fake", keys: ["sk-aaaaaaaaaaa"], tags: [1] }, "tags.0"],
+      [{ provider: "fake", keys: ["sk-aaaaaaaaaaa"], baseURL: "ftp://x" }, "baseURL"],
       [{ provider: "nope", keys: ["sk-aaaaaaaaaaa"] }, "provider"],
-      [{ provider: "openai", keys: "  ,; " }, "keys"],
-      [{ provider: "openai", keys: ["sk-aaaaaaaaaaa"], surprise: true }, "surprise"],
+      [{ provider: "fake", keys: "  ,; " }, "keys"],
+      [{ provider: "fake", keys: ["sk-aaaaaaaaaaa"], surprise: true }, "surprise"],
     ];
     for (const [json, param] of cases) {
       const res = await adminCall(rig, "/admin/api/keys", { json });
@@ -84,7 +84,7 @@ describe("admin keys API", () => {
       method: "POST",
       dispatcher: agent,
       headers: { authorization: `Bearer ${ADMIN_PASSWORD}`, "content-type": "application/json" },
-      body: JSON.stringify({ provider: "openai", keys: "sk-xxxxxxxxxxxx ".repeat(200_000) }),
+      body: JSON.stringify({ provider: "fake", keys: "sk-xxxxxxxxxxxx ".repeat(200_000) }),
     });
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as ErrorBody).error.code).toBe("request_too_large");
@@ -147,7 +147,7 @@ describe("admin keys API", () => {
     expect((await rig.gateway.storage.keys.get(id))?.status).toBe("active");
     expect((await adminCall(rig, `/admin/api/keys/${id}`, { method: "PATCH", json: { weight: -1 } })).status).toBe(400);
     expect((await adminCall(rig, `/admin/api/keys/${id}`, { method: "PATCH", json: {} })).status).toBe(400);
-    expect((await adminCall(rig, "/admin/api/keys/openai-missing")).status).toBe(404);
+    expect((await adminCall(rig, "/admin/api/keys/fake-missing")).status).toBe(404);
   });
 
   it("bulk-disables and enables by filter, deletes by ids and by filter, in storage and pool", async () => {
@@ -190,7 +190,7 @@ describe("admin keys API", () => {
   it("starts a check job for the added keys when asked", async () => {
     const res = await adminCall(rig, "/admin/api/keys", {
       json: {
-        provider: "openai",
+        provider: "fake",
         keys: ["sk-checkme-000001", "sk-checkme-000002"],
         check: { interval: { mode: "fixed", ms: 0 } },
       },

@@ -7,8 +7,8 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { describe, expect, it } from "vitest";
+import { ADMIN_PASSWORD, adminCall, adminLogin, cookieOf, fetchFrom, startRig } from "../../test/support/index.js";
 import type { Gateway } from "../gateway.js";
-import { ADMIN_PASSWORD, adminCall, adminLogin, cookieOf, fetchFrom, startRig } from "../test-support.js";
 
 type ErrorBody = { error: { message: string; code: string; type: string } };
 

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCall, adminLogin, CLIENT_TOKEN, chatBody, cookieOf, startRig, type TestRig } from "../test-support.js";
+import {
+  adminCall,
+  adminLogin,
+  CLIENT_TOKEN,
+  chatBody,
+  cookieOf,
+  startRig,
+  type TestRig,
+} from "../../test/support/index.js";
 
 describe("Prometheus metrics", () => {
   let rig: TestRig;
@@ -21,16 +29,16 @@ describe("Prometheus metrics", () => {
     expect(res.headers.get("content-type")).toContain("text/plain; version=0.0.4");
     const text = await res.text();
     expect(text).toContain("# TYPE keyhive_requests_total counter");
-    expect(text).toContain('keyhive_requests_total{provider="openai",status="200"} 2');
-    expect(text).toContain('keyhive_requests_total{provider="openai",status="404"} 1');
+    expect(text).toContain('keyhive_requests_total{provider="fake",status="200"} 2');
+    expect(text).toContain('keyhive_requests_total{provider="fake",status="404"} 1');
     expect(text).toContain("# TYPE keyhive_request_duration_seconds histogram");
-    expect(text).toContain('keyhive_request_duration_seconds_bucket{provider="openai",le="+Inf"} 3');
-    expect(text).toContain('keyhive_request_duration_seconds_count{provider="openai"} 3');
-    expect(text).toContain('keyhive_keys{provider="openai",status="active"} 1');
-    expect(text).toContain('keyhive_keys{provider="openai",status="invalid"} 1');
+    expect(text).toContain('keyhive_request_duration_seconds_bucket{provider="fake",le="+Inf"} 3');
+    expect(text).toContain('keyhive_request_duration_seconds_count{provider="fake"} 3');
+    expect(text).toContain('keyhive_keys{provider="fake",status="active"} 1');
+    expect(text).toContain('keyhive_keys{provider="fake",status="invalid"} 1');
     expect(text).not.toContain("sk-metrics");
     // Buckets are cumulative.
-    const buckets = [...text.matchAll(/_bucket\{provider="openai",le="[^"]+"\} (\d+)/g)].map((m) => Number(m[1]));
+    const buckets = [...text.matchAll(/_bucket\{provider="fake",le="[^"]+"\} (\d+)/g)].map((m) => Number(m[1]));
     for (let i = 1; i < buckets.length; i++) expect(buckets[i]).toBeGreaterThanOrEqual(buckets[i - 1]!);
   });
 
@@ -49,7 +57,7 @@ describe("Prometheus metrics", () => {
   });
 
   it("refuses client tokens, scoped or not, with a JSON 401", async () => {
-    const scoped = await adminCall(rig, "/admin/api/tokens", { json: { name: "one-provider", providers: ["openai"] } });
+    const scoped = await adminCall(rig, "/admin/api/tokens", { json: { name: "one-provider", providers: ["fake"] } });
     const { token: scopedToken } = (await scoped.json()) as { token: string };
     const clients: [string, string][] = [
       [CLIENT_TOKEN, "10.8.8.1"],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCall, adminLogin, chatBody, cookieOf, startRig, type TestRig } from "../test-support.js";
+import { adminCall, adminLogin, chatBody, cookieOf, startRig, type TestRig } from "../../test/support/index.js";
 
 describe("public key page access modes", () => {
   let rig: TestRig;
@@ -20,7 +20,7 @@ describe("public key page access modes", () => {
 
   it("private: info says so, keys are 403 for visitors, admins still see them", async () => {
     const info = (await (await fetch(`${rig.url}/public/api/info`)).json()) as Record<string, unknown>;
-    expect(info).toMatchObject({ accessMode: "private", authenticated: false, providers: ["openai"] });
+    expect(info).toMatchObject({ accessMode: "private", authenticated: false, providers: ["fake"] });
     expect(info.baseURL).toBe(`${rig.url}/v1`);
     expect((await keys()).status).toBe(403);
     expect((await guestLogin("whatever")).status).toBe(403);

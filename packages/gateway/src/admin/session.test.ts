@@ -1,5 +1,5 @@
-import { createMemoryStorage } from "@keyhive/storage";
 import { describe, expect, it } from "vitest";
+import { createMemoryStorage } from "../../test/support/index.js";
 import { REVOKED_PREFIX, SESSION_SECRET, type SessionClaims, SessionSigner } from "./session.js";
 
 const HOUR = 3_600_000;

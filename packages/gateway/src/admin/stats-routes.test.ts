@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCall, chatBody, startRig, type TestRig } from "../test-support.js";
+import { adminCall, chatBody, startRig, type TestRig } from "../../test/support/index.js";
 
 describe("stats API", () => {
   let rig: TestRig;
@@ -39,8 +39,8 @@ describe("stats API", () => {
     expect(stats.total).toBe(3);
     expect(stats.checkErrors).toBe(1);
     expect(stats.byStatus).toMatchObject({ active: 2, invalid: 1 });
-    expect(stats.byProvider).toEqual({ openai: 3 });
-    expect(stats.byProviderStatus.openai).toMatchObject({ active: 2, invalid: 1, cooling: 0 });
+    expect(stats.byProvider).toEqual({ fake: 3 });
+    expect(stats.byProviderStatus.fake).toMatchObject({ active: 2, invalid: 1, cooling: 0 });
     expect(stats.balance).toMatchObject({ sum: 2014, max: 2000, minValid: 14, median: 1007 });
     expect(stats.buckets.find((b) => b.label === "14–100")?.count).toBe(1);
     expect(stats.buckets.find((b) => b.label === "1000+")?.count).toBe(1);

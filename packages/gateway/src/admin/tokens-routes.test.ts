@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCall, chatBody, startRig, type TestRig } from "../test-support.js";
+import { adminCall, chatBody, startRig, type TestRig } from "../../test/support/index.js";
 
 type ErrorBody = { error: { message: string; type: string; code: string; param: string | null } };
 type Created = { token: string; record: { id: string; hint: string } };
@@ -55,13 +55,13 @@ describe("client tokens: admin CRUD enforced by the real proxy", () => {
   });
 
   it("out-of-scope models and providers get 403", async () => {
-    const models = await create({ name: "mini-only", models: ["gpt-4o-mini"] });
+    const models = await create({ name: "mini-only", models: ["fake-chat-small"] });
     expect((await chat(models.token)).status).toBe(200);
-    const wrongModel = await chat(models.token, { model: "gpt-4o" });
+    const wrongModel = await chat(models.token, { model: "fake-chat-large" });
     expect(wrongModel.status).toBe(403);
     expect(await errorOf(wrongModel)).toMatchObject({ type: "permission_error", code: "model_not_allowed" });
 
-    const providers = await create({ name: "elsewhere", providers: ["gemini"] });
+    const providers = await create({ name: "elsewhere", providers: ["other"] });
     const wrongProvider = await chat(providers.token);
     expect(wrongProvider.status).toBe(403);
     expect((await errorOf(wrongProvider)).code).toBe("provider_not_allowed");
@@ -99,7 +99,7 @@ describe("client tokens: admin CRUD enforced by the real proxy", () => {
     const cases: [unknown, string][] = [
       [{}, "name"],
       [{ name: "x", rpm: 0 }, "rpm"],
-      [{ name: "x", models: "gpt-4o" }, "models"],
+      [{ name: "x", models: "fake-chat-large" }, "models"],
       [{ name: "x", dailyRequests: 1.5 }, "dailyRequests"],
       [{ name: "x", hash: "abc" }, "hash"],
     ];

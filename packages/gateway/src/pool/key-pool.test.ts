@@ -1,17 +1,19 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createFsStorage } from "@keyhive/storage/fs";
 import { describe, expect, it } from "vitest";
-import { chatBody, seededRandom, seedKeys, startRig } from "../test-support.js";
-import type { MockKeyBehaviour } from "../testing/mock-openai.js";
+import {
+  chatBody,
+  createMemoryStorage,
+  type FakeKeyBehaviour,
+  seededRandom,
+  seedKeys,
+  startRig,
+} from "../../test/support/index.js";
 import { random, roundRobin } from "./strategies.js";
 
 describe("key pool under a failing pool", () => {
   it("serves 1,000 requests over 30% dead, 20% rate-limited, 10% erroring keys without one failure", async () => {
-    const keys: Record<string, MockKeyBehaviour> = {};
+    const keys: Record<string, FakeKeyBehaviour> = {};
     for (let i = 0; i < 100; i++) {
-      const behaviour: MockKeyBehaviour = i < 30 ? "invalid" : i < 50 ? "rate-limited" : i < 60 ? "server-error" : "ok";
+      const behaviour: FakeKeyBehaviour = i < 30 ? "invalid" : i < 50 ? "rate-limited" : i < 60 ? "server-error" : "ok";
       keys[`sk-pool-${String(i).padStart(3, "0")}`] = behaviour;
     }
     let clock = 1_000_000;
@@ -27,31 +29,31 @@ describe("key pool under a failing pool", () => {
         statuses.push((await rig.call("/v1/chat/completions", { json: chatBody() })).status);
       expect(statuses.filter((s) => s !== 200)).toEqual([]);
 
-      const byBehaviour = (b: MockKeyBehaviour) =>
+      const byBehaviour = (b: FakeKeyBehaviour) =>
         Object.entries(keys)
           .filter(([, v]) => v === b)
-          .map(([secret]) => rig.gateway.pool.keysOf("openai").find((r) => r.secret === secret));
+          .map(([secret]) => rig.gateway.pool.keysOf("fake").find((r) => r.secret === secret));
       // Dead keys: retired after their first failure, never tried again.
       for (const record of byBehaviour("invalid")) {
         expect(record?.status).toBe("invalid");
-        expect(rig.mock.requestsByKey.get(record?.secret ?? "") ?? 0).toBeLessThanOrEqual(1);
+        expect(rig.upstream.requestsByKey.get(record?.secret ?? "") ?? 0).toBeLessThanOrEqual(1);
       }
       // Rate-limited keys: cooling until retry-after, tried at most once meanwhile.
       for (const record of byBehaviour("rate-limited")) {
-        if (!rig.mock.requestsByKey.get(record?.secret ?? "")) continue;
+        if (!rig.upstream.requestsByKey.get(record?.secret ?? "")) continue;
         expect(record?.status).toBe("cooling");
         expect(record?.cooldownUntil).toBe(clock + 60_000);
-        expect(rig.mock.requestsByKey.get(record?.secret ?? "")).toBe(1);
+        expect(rig.upstream.requestsByKey.get(record?.secret ?? "")).toBe(1);
       }
 
       // The cooldown expires (injected clock) and the limit is lifted: the keys come back.
       for (const [secret, behaviour] of Object.entries(keys))
-        if (behaviour === "rate-limited") rig.mock.setBehaviour(secret, "ok");
+        if (behaviour === "rate-limited") rig.upstream.setBehaviour(secret, "ok");
       clock += 61_000;
-      rig.mock.reset();
+      rig.upstream.reset();
       for (let i = 0; i < 300; i++)
         expect((await rig.call("/v1/chat/completions", { json: chatBody() })).status).toBe(200);
-      const revived = byBehaviour("rate-limited").filter((r) => rig.mock.requestsByKey.has(r?.secret ?? ""));
+      const revived = byBehaviour("rate-limited").filter((r) => rig.upstream.requestsByKey.has(r?.secret ?? ""));
       expect(revived.length).toBeGreaterThan(10);
       for (const record of revived) expect(record?.status).toBe("active");
     } finally {
@@ -64,9 +66,9 @@ describe("key pool under a failing pool", () => {
     try {
       await seedKeys(rig.gateway, ["sk-flaky-0001"]);
       expect((await rig.call("/v1/chat/completions", { json: chatBody() })).status).toBe(502);
-      const record = rig.gateway.pool.keysOf("openai")[0];
+      const record = rig.gateway.pool.keysOf("fake")[0];
       expect(record?.consecutiveFailures).toBe(1);
-      rig.mock.setBehaviour("sk-flaky-0001", "ok");
+      rig.upstream.setBehaviour("sk-flaky-0001", "ok");
       expect((await rig.call("/v1/chat/completions", { json: chatBody() })).status).toBe(200);
       expect(record?.consecutiveFailures).toBe(0);
       expect(record?.status).toBe("active");
@@ -87,7 +89,7 @@ describe("key pool under a failing pool", () => {
       expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
         "The server had an error while processing your request.",
       );
-      expect(rig.mock.requests).toHaveLength(1);
+      expect(rig.upstream.requests).toHaveLength(1);
     } finally {
       await rig.close();
     }
@@ -104,7 +106,7 @@ describe("key pool under a failing pool", () => {
         sleep: async (ms) => {
           slept.push(ms);
           clock += ms;
-          rig.mock.setBehaviour("sk-wait-0001", "ok");
+          rig.upstream.setBehaviour("sk-wait-0001", "ok");
         },
       },
     );
@@ -121,16 +123,11 @@ describe("key pool under a failing pool", () => {
 
 describe("two gateway instances sharing one store", () => {
   it("converge: a key that dies on A is skipped by B within the refresh interval", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "keyhive-converge-"));
-    const keys: Record<string, MockKeyBehaviour> = { "sk-shared-dead-01": "invalid", "sk-shared-good-01": "ok" };
-    const a = await startRig(
-      { keys },
-      { storage: createFsStorage({ dir }), strategy: roundRobin(), refreshIntervalMs: 200 },
-    );
-    const b = await startRig(
-      { keys },
-      { storage: createFsStorage({ dir }), strategy: roundRobin(), refreshIntervalMs: 200 },
-    );
+    // One store, two gateways: each has its own pool and learns the other's writes from the feed.
+    const storage = createMemoryStorage();
+    const keys: Record<string, FakeKeyBehaviour> = { "sk-shared-dead-01": "invalid", "sk-shared-good-01": "ok" };
+    const a = await startRig({ keys }, { storage, strategy: roundRobin(), refreshIntervalMs: 200 });
+    const b = await startRig({ keys }, { storage, strategy: roundRobin(), refreshIntervalMs: 200 });
     try {
       // Added through A only: B learns about both keys from the change feed.
       await seedKeys(a.gateway, Object.keys(keys));
@@ -144,11 +141,11 @@ describe("two gateway instances sharing one store", () => {
       await a.gateway.flush();
       await new Promise((r) => setTimeout(r, 250));
       await b.gateway.sync();
-      const onB = b.gateway.pool.keysOf("openai").find((r) => r.secret === "sk-shared-dead-01");
+      const onB = b.gateway.pool.keysOf("fake").find((r) => r.secret === "sk-shared-dead-01");
       expect(onB?.status).toBe("invalid");
-      b.mock.reset();
+      b.upstream.reset();
       for (let i = 0; i < 6; i++) expect((await b.call("/v1/chat/completions", { json: chatBody() })).status).toBe(200);
-      expect(b.mock.requestsByKey.get("sk-shared-dead-01")).toBeUndefined();
+      expect(b.upstream.requestsByKey.get("sk-shared-dead-01")).toBeUndefined();
     } finally {
       await a.close();
       await b.close();
@@ -159,11 +156,10 @@ describe("two gateway instances sharing one store", () => {
 describe("recorded reasons", () => {
   it("mask a key the upstream echoed in its error message", async () => {
     const { KeyPool } = await import("./key-pool.js");
-    const { createMemoryStorage } = await import("@keyhive/storage");
     const { newKeyRecord } = await import("./new-key.js");
     const pool = new KeyPool({ storage: createMemoryStorage() });
     const secret = "sk-echoed-secret-0123456789abcdef";
-    const record = await newKeyRecord({ provider: "openai", secret }, 0);
+    const record = await newKeyRecord({ provider: "fake", secret }, 0);
     pool.upsertLocal([record]);
     pool.reportFailure(record.id, { kind: "key_invalid", message: `Key ${secret} was revoked` });
     pool.reportCheck(record.id, { status: "invalid", message: `still bad: ${secret}` });

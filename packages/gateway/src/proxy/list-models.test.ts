@@ -1,14 +1,12 @@
-import { createOpenAI } from "@keyhive/provider-openai";
 import { describe, expect, it } from "vitest";
-import { seedKeys, startRig } from "../test-support.js";
-import { startMockOpenAI } from "../testing/mock-openai.js";
+import { createFakeProvider, seedKeys, startFakeUpstream, startRig } from "../../test/support/index.js";
 
 describe("bare GET /v1/models", () => {
   it("merges every provider's models when several are registered and none is the default", async () => {
-    const relay = await startMockOpenAI({ keys: { "relay-key-0001": "ok" }, models: ["relay-model-a"] });
-    const rig = await startRig({ keys: { "sk-models-0001": "ok" }, models: ["gpt-4o-mini"] }, {}, (mock) => [
-      createOpenAI({ baseURL: mock.baseURL }),
-      createOpenAI({ id: "relay", baseURL: relay.baseURL }),
+    const relay = await startFakeUpstream({ keys: { "relay-key-0001": "ok" }, models: ["relay-model-a"] });
+    const rig = await startRig({ keys: { "sk-models-0001": "ok" }, models: ["fake-chat-small"] }, {}, (upstream) => [
+      createFakeProvider({ baseURL: upstream.baseURL }),
+      createFakeProvider({ id: "relay", baseURL: relay.baseURL }),
     ]);
     try {
       await seedKeys(rig.gateway, ["sk-models-0001"]);
@@ -17,7 +15,7 @@ describe("bare GET /v1/models", () => {
       expect(res.status).toBe(200);
       const body = (await res.json()) as { object: string; data: { id: string; owned_by: string }[] };
       expect(body.object).toBe("list");
-      expect(body.data.map((m) => m.id).sort()).toEqual(["gpt-4o-mini", "relay-model-a"]);
+      expect(body.data.map((m) => m.id).sort()).toEqual(["fake-chat-small", "relay-model-a"]);
       // Cached: a second call does not reach the upstreams again.
       await rig.call("/v1/models");
       expect(relay.requests.filter((r) => r.path.endsWith("/models"))).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chatBody, startRig } from "../test-support.js";
+import { chatBody, startRig } from "../../test/support/index.js";
 
 describe("client-key pass-through", () => {
   it("is off by default: a client's own upstream key is just an invalid token", async () => {
@@ -10,7 +10,7 @@ describe("client-key pass-through", () => {
         headers: { authorization: "Bearer sk-clients-own-key-01" },
       });
       expect(res.status).toBe(401);
-      expect(rig.mock.requests).toHaveLength(0);
+      expect(rig.upstream.requests).toHaveLength(0);
     } finally {
       await rig.close();
     }
@@ -28,7 +28,7 @@ describe("client-key pass-through", () => {
       });
       expect(res.status).toBe(200);
       expect(await res.text()).toContain("data: [DONE]");
-      expect(rig.mock.requests.at(-1)?.headers.authorization).toBe("Bearer sk-clients-own-key-01");
+      expect(rig.upstream.requests.at(-1)?.headers.authorization).toBe("Bearer sk-clients-own-key-01");
       expect(rig.gateway.pool.size).toBe(0);
 
       // A string that is no key of this provider's format is still refused.

@@ -1,18 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_PASSWORD, CLIENT_TOKEN, chatBody, startRig, type TestRig } from "../../test/support/index.js";
 import { roundRobin } from "../pool/strategies.js";
-import { ADMIN_PASSWORD, CLIENT_TOKEN, chatBody, startRig, type TestRig } from "../test-support.js";
 
-describe("proxy pipeline over real HTTP", () => {
-  let rig: TestRig;
-  beforeAll(async () => {
-    rig = await startRig(
-      { keys: { "sk-good-key-1": "ok", "sk-slow-key-1": "slow", "sk-dead-key-1": "invalid" }, slowMs: 250 },
-      { strategy: roundRobin(), bodyLimit: 64 * 1024 },
-    );
-  });
-  afterAll(() => rig.close());
-  afterEach(() => rig.mock.reset());
+// One rig for the first three describes: their tests build on each other's keys.
+let rig: TestRig;
+beforeAll(async () => {
+  rig = await startRig(
+    { keys: { "sk-good-key-1": "ok", "sk-slow-key-1": "slow", "sk-dead-key-1": "invalid" }, slowMs: 250 },
+    { strategy: roundRobin(), bodyLimit: 64 * 1024 },
+  );
+});
+afterAll(() => rig.close());
+afterEach(() => rig.upstream.reset());
 
+describe("proxy pipeline over real HTTP: keys and the pool key", () => {
   it("adds keys through the admin API and reports added, duplicates and rejected", async () => {
     const res = await rig.addKeys(["sk-good-key-1", "sk-good-key-1", "bad key with spaces"]);
     expect(res.status).toBe(201);
@@ -33,15 +34,17 @@ describe("proxy pipeline over real HTTP", () => {
     expect(res.status).toBe(200);
     const json = (await res.json()) as { choices: { message: { content: string } }[] };
     expect(json.choices[0]?.message.content).toContain("Hello");
-    const seen = rig.mock.requests.at(-1);
+    const seen = rig.upstream.requests.at(-1);
     expect(seen?.headers.authorization).toBe("Bearer sk-good-key-1");
     expect(JSON.stringify(seen?.headers)).not.toContain(CLIENT_TOKEN);
     expect(JSON.parse(seen?.body.toString() ?? "{}")).toEqual(chatBody());
   });
+});
 
+describe("proxy pipeline over real HTTP: streams", () => {
   it("streams the first SSE chunk before the upstream has finished (no buffering)", async () => {
     await rig.addKeys(["sk-slow-key-1"]);
-    rig.gateway.pool.patch(rig.gateway.pool.keysOf("openai").find((k) => k.secret === "sk-good-key-1")!.id, {
+    rig.gateway.pool.patch(rig.gateway.pool.keysOf("fake").find((k) => k.secret === "sk-good-key-1")!.id, {
       status: "disabled",
     });
     try {
@@ -51,19 +54,19 @@ describe("proxy pipeline over real HTTP", () => {
       const first = new TextDecoder().decode((await reader.read()).value);
       expect(first).toMatch(/^data: /);
       // The upstream is still writing: the chunk was forwarded, not held until the end.
-      expect(rig.mock.openStreams).toBe(1);
+      expect(rig.upstream.openStreams).toBe(1);
       let rest = "";
       for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
       expect(rest).toContain("data: [DONE]");
     } finally {
-      rig.gateway.pool.patch(rig.gateway.pool.keysOf("openai").find((k) => k.secret === "sk-good-key-1")!.id, {
+      rig.gateway.pool.patch(rig.gateway.pool.keysOf("fake").find((k) => k.secret === "sk-good-key-1")!.id, {
         status: "active",
       });
     }
   });
 
   it("aborts the upstream request when the client disconnects mid-stream", async () => {
-    rig.gateway.pool.patch(rig.gateway.pool.keysOf("openai").find((k) => k.secret === "sk-good-key-1")!.id, {
+    rig.gateway.pool.patch(rig.gateway.pool.keysOf("fake").find((k) => k.secret === "sk-good-key-1")!.id, {
       status: "disabled",
     });
     try {
@@ -76,24 +79,26 @@ describe("proxy pipeline over real HTTP", () => {
       await reader.read();
       controller.abort();
       const deadline = Date.now() + 3000;
-      while (rig.mock.aborted === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(rig.mock.aborted).toBe(1);
+      while (rig.upstream.aborted === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(rig.upstream.aborted).toBe(1);
     } finally {
-      rig.gateway.pool.patch(rig.gateway.pool.keysOf("openai").find((k) => k.secret === "sk-good-key-1")!.id, {
+      rig.gateway.pool.patch(rig.gateway.pool.keysOf("fake").find((k) => k.secret === "sk-good-key-1")!.id, {
         status: "active",
       });
     }
   });
+});
 
+describe("proxy pipeline over real HTTP: failover, errors, routes", () => {
   it("fails over to another key when one answers 401, and retires the dead key", async () => {
     await rig.addKeys(["sk-dead-key-1"]);
     for (let i = 0; i < 4; i++) {
       const res = await rig.call("/v1/chat/completions", { json: chatBody() });
       expect(res.status).toBe(200);
     }
-    const dead = rig.gateway.pool.keysOf("openai").find((k) => k.secret === "sk-dead-key-1");
+    const dead = rig.gateway.pool.keysOf("fake").find((k) => k.secret === "sk-dead-key-1");
     expect(dead?.status).toBe("invalid");
-    expect(rig.mock.requestsByKey.get("sk-dead-key-1")).toBe(1);
+    expect(rig.upstream.requestsByKey.get("sk-dead-key-1")).toBe(1);
   });
 
   it("passes a client error through unchanged and does not retry it", async () => {
@@ -101,7 +106,7 @@ describe("proxy pipeline over real HTTP", () => {
     expect(res.status).toBe(404);
     const body = (await res.json()) as { error: { code: string } };
     expect(body.error.code).toBe("model_not_found");
-    expect(rig.mock.requests).toHaveLength(1);
+    expect(rig.upstream.requests).toHaveLength(1);
   });
 
   it("answers OpenAI-style errors with precise statuses", async () => {
@@ -126,7 +131,7 @@ describe("proxy pipeline over real HTTP", () => {
 
     const tooLarge = await rig.call("/v1/chat/completions", { json: chatBody({ pad: "x".repeat(70 * 1024) }) });
     expect(tooLarge.status).toBe(413);
-    expect(rig.mock.requests).toHaveLength(0);
+    expect(rig.upstream.requests).toHaveLength(0);
 
     const adminNoAuth = await fetch(`${rig.url}/admin/api/keys`);
     expect(adminNoAuth.status).toBe(401);
@@ -138,7 +143,7 @@ describe("proxy pipeline over real HTTP", () => {
   });
 
   it("routes per-provider mounts and passes multipart and binary bodies through", async () => {
-    const models = await rig.call("/openai/v1/models");
+    const models = await rig.call("/fake/v1/models");
     expect(models.status).toBe(200);
     expect(((await models.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
 
@@ -151,7 +156,7 @@ describe("proxy pipeline over real HTTP", () => {
 
     const speech = await rig.call("/v1/audio/speech", { json: { model: "tts-1", input: "hi", voice: "alloy" } });
     expect(speech.headers.get("content-type")).toBe("audio/mpeg");
-    expect(Buffer.from(await speech.arrayBuffer()).toString()).toBe("ID3mock-mp3-bytes");
+    expect(Buffer.from(await speech.arrayBuffer()).toString()).toBe("ID3fake-mp3-bytes");
 
     const cors = await fetch(`${rig.url}/v1/chat/completions`, { method: "OPTIONS" });
     expect(cors.status).toBe(204);
@@ -185,7 +190,7 @@ describe("proxy pipeline without usable keys", () => {
       expect(second.status).toBe(429);
       expect(Number(second.headers.get("retry-after"))).toBeGreaterThan(25);
       expect(((await second.json()) as { error: { code: string } }).error.code).toBe("all_keys_cooling");
-      expect(rig.mock.requests).toHaveLength(2);
+      expect(rig.upstream.requests).toHaveLength(2);
     } finally {
       await rig.close();
     }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chatBody, seedKeys, startRig, type TestRig } from "../test-support.js";
+import { chatBody, seedKeys, startRig, type TestRig } from "../../test/support/index.js";
 
 describe("token usage of streams", () => {
   let rig: TestRig;
@@ -14,7 +14,7 @@ describe("token usage of streams", () => {
   it("asks the upstream for usage, counts it, and hides it from a client that did not ask", async () => {
     const before = tokensToday()?.completionTokens ?? 0;
     const text = await (await rig.call("/v1/chat/completions", { json: chatBody({ stream: true }) })).text();
-    const sent = JSON.parse(rig.mock.requests.at(-1)?.body.toString() ?? "{}");
+    const sent = JSON.parse(rig.upstream.requests.at(-1)?.body.toString() ?? "{}");
     expect(sent.stream_options).toEqual({ include_usage: true });
     expect(text).not.toContain('"usage"');
     expect(text).toContain("data: [DONE]");
@@ -26,7 +26,7 @@ describe("token usage of streams", () => {
     const body = chatBody({ stream: true, stream_options: { include_usage: true } });
     const before = tokensToday()?.promptTokens ?? 0;
     const text = await (await rig.call("/v1/chat/completions", { json: body })).text();
-    expect(JSON.parse(rig.mock.requests.at(-1)?.body.toString() ?? "{}")).toEqual(body);
+    expect(JSON.parse(rig.upstream.requests.at(-1)?.body.toString() ?? "{}")).toEqual(body);
     expect(text).toContain('"usage":{"prompt_tokens":9');
     expect((tokensToday()?.promptTokens ?? 0) - before).toBe(9);
   });

@@ -1,8 +1,7 @@
-import { createMemoryStorage } from "@keyhive/storage";
 import { describe, expect, it } from "vitest";
+import { adminCall, chatBody, createMemoryStorage, startRig } from "../../test/support/index.js";
 import { UsageMeter } from "../pool/usage-meter.js";
 import type { TokenRecord } from "../spec/storage.js";
-import { adminCall, chatBody, startRig } from "../test-support.js";
 import { TokenLimits } from "./token-limits.js";
 
 type ErrorBody = { error: { code: string } };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { adminCall, chatBody, startRig } from "../../test/support/index.js";
 import type { TokenRecord } from "../spec/storage.js";
-import { adminCall, chatBody, startRig } from "../test-support.js";
 import { checkTokenScope } from "./token-scope.js";
 
 type ErrorBody = { error: { message: string; type: string; code: string; param: string | null } };
@@ -16,21 +16,21 @@ const token = (extra: Partial<TokenRecord>): TokenRecord => ({
 
 describe("checkTokenScope", () => {
   it("refuses a model-scoped token whose model is unknown on anything but a read", () => {
-    const scoped = token({ models: ["gpt-4o-mini"] });
-    expect(() => checkTokenScope(scoped, "openai", undefined, "POST")).toThrow(
+    const scoped = token({ models: ["fake-chat-small"] });
+    expect(() => checkTokenScope(scoped, "fake", undefined, "POST")).toThrow(
       expect.objectContaining({ status: 403, code: "model_required" }),
     );
-    expect(() => checkTokenScope(scoped, "openai", undefined, "GET")).not.toThrow();
-    expect(() => checkTokenScope(scoped, "openai", "gpt-4o-mini", "POST")).not.toThrow();
-    expect(() => checkTokenScope(scoped, "openai", "gpt-4o", "POST")).toThrow(
+    expect(() => checkTokenScope(scoped, "fake", undefined, "GET")).not.toThrow();
+    expect(() => checkTokenScope(scoped, "fake", "fake-chat-small", "POST")).not.toThrow();
+    expect(() => checkTokenScope(scoped, "fake", "fake-chat-large", "POST")).toThrow(
       expect.objectContaining({ code: "model_not_allowed" }),
     );
   });
 
   it("lets unscoped and provider-only tokens send requests without a readable model", () => {
-    expect(() => checkTokenScope(token({}), "openai", undefined, "POST")).not.toThrow();
-    expect(() => checkTokenScope(token({ providers: ["openai"] }), "openai", undefined, "POST")).not.toThrow();
-    expect(() => checkTokenScope(token({ providers: ["gemini"] }), "openai", undefined, "GET")).toThrow(
+    expect(() => checkTokenScope(token({}), "fake", undefined, "POST")).not.toThrow();
+    expect(() => checkTokenScope(token({ providers: ["fake"] }), "fake", undefined, "POST")).not.toThrow();
+    expect(() => checkTokenScope(token({ providers: ["other"] }), "fake", undefined, "GET")).toThrow(
       expect.objectContaining({ code: "provider_not_allowed" }),
     );
   });
@@ -38,10 +38,12 @@ describe("checkTokenScope", () => {
 
 describe("model scope over real HTTP, whatever the body's label", () => {
   it("reads the model of JSON bodies labelled in any case, with parameters, as text/plain or not at all", async () => {
-    const rig = await startRig({ acceptAnyKey: true, models: ["gpt-4o-mini", "gpt-4o"] });
+    const rig = await startRig({ acceptAnyKey: true, models: ["fake-chat-small", "fake-chat-large"] });
     try {
       await rig.addKeys(["sk-scope-key-000001"]);
-      const created = await adminCall(rig, "/admin/api/tokens", { json: { name: "mini", models: ["gpt-4o-mini"] } });
+      const created = await adminCall(rig, "/admin/api/tokens", {
+        json: { name: "mini", models: ["fake-chat-small"] },
+      });
       const { token: secret } = (await created.json()) as { token: string };
       const send = (contentType: string | undefined, body: string) => {
         const headers = new Headers({ authorization: `Bearer ${secret}` });
@@ -49,7 +51,7 @@ describe("model scope over real HTTP, whatever the body's label", () => {
         // A Blob without a type lets fetch send no content-type at all (a string gets text/plain).
         return fetch(`${rig.url}/v1/chat/completions`, { method: "POST", headers, body: new Blob([body]) });
       };
-      const bigModel = JSON.stringify(chatBody({ model: "gpt-4o" }));
+      const bigModel = JSON.stringify(chatBody({ model: "fake-chat-large" }));
       const labels = [
         "application/json",
         "Application/JSON",
@@ -69,25 +71,27 @@ describe("model scope over real HTTP, whatever the body's label", () => {
           code: "model_not_allowed",
         });
       }
-      const before = rig.mock.requests.length;
+      const before = rig.upstream.requests.length;
       expect((await send("text/plain", JSON.stringify(chatBody()))).status).toBe(200);
       expect((await send(undefined, JSON.stringify(chatBody()))).status).toBe(200);
-      expect(rig.mock.requests.length).toBe(before + 2);
-      expect(rig.mock.requests.every((r) => !r.body.toString().includes('"gpt-4o"'))).toBe(true);
+      expect(rig.upstream.requests.length).toBe(before + 2);
+      expect(rig.upstream.requests.every((r) => !r.body.toString().includes('"fake-chat-large"'))).toBe(true);
     } finally {
       await rig.close();
     }
   });
 
   it("refuses a body whose model cannot be read (fail closed), keeps listing models, leaves unscoped tokens alone", async () => {
-    const rig = await startRig({ acceptAnyKey: true, models: ["gpt-4o-mini", "gpt-4o"] });
+    const rig = await startRig({ acceptAnyKey: true, models: ["fake-chat-small", "fake-chat-large"] });
     try {
       await rig.addKeys(["sk-scope-key-000002"]);
-      const created = await adminCall(rig, "/admin/api/tokens", { json: { name: "mini", models: ["gpt-4o-mini"] } });
+      const created = await adminCall(rig, "/admin/api/tokens", {
+        json: { name: "mini", models: ["fake-chat-small"] },
+      });
       const { token: secret } = (await created.json()) as { token: string };
       const auth = { authorization: `Bearer ${secret}` };
       for (const [contentType, body] of [
-        ["text/plain", "model: gpt-4o"],
+        ["text/plain", "model: fake-chat-large"],
         ["application/octet-stream", "\u0000\u0001binary"],
         ["application/json", JSON.stringify({ messages: [] })],
       ] as const) {
@@ -99,7 +103,7 @@ describe("model scope over real HTTP, whatever the body's label", () => {
         expect(res.status, contentType).toBe(403);
         const { error } = (await res.json()) as ErrorBody;
         expect(error.code).toBe("model_required");
-        expect(error.message).toContain("gpt-4o-mini");
+        expect(error.message).toContain("fake-chat-small");
       }
       const models = await fetch(`${rig.url}/v1/models`, { headers: auth });
       expect(models.status).toBe(200);

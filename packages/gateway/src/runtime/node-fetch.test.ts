@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MockOpenAI, startMockOpenAI } from "../testing/mock-openai.js";
+import { chatBody, type FakeUpstream, seedKeys, startFakeUpstream, startRig } from "../../test/support/index.js";
 import { bufferedBodyOf } from "./buffered-body.js";
 import { responseChunks } from "./chunk-source.js";
 import { createNodeFetch } from "./node-fetch.js";
 
 describe("createNodeFetch", () => {
-  let mock: MockOpenAI;
+  let upstream: FakeUpstream;
   const nodeFetch = createNodeFetch();
   beforeAll(async () => {
-    mock = await startMockOpenAI({ keys: { "sk-node-fetch-01": "ok", "sk-node-slow-01": "slow" }, slowMs: 150 });
+    upstream = await startFakeUpstream({ keys: { "sk-node-fetch-01": "ok", "sk-node-slow-01": "slow" }, slowMs: 150 });
   });
-  afterAll(() => mock.close());
+  afterAll(() => upstream.close());
 
   const chat = (key: string, stream: boolean) =>
-    nodeFetch(`${mock.baseURL}/chat/completions`, {
+    nodeFetch(`${upstream.baseURL}/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: new TextEncoder().encode(JSON.stringify({ model: "gpt-4o-mini", stream, messages: [] })).buffer,
+      body: new TextEncoder().encode(JSON.stringify({ model: "fake-chat-small", stream, messages: [] })).buffer,
     });
 
   it("reads small complete bodies whole and still answers every body method", async () => {
@@ -32,7 +32,7 @@ describe("createNodeFetch", () => {
     expect(source).not.toBeInstanceOf(ReadableStream);
     const first = await (source as { next(): Promise<{ value?: Uint8Array }> }).next();
     expect(new TextDecoder().decode(first.value)).toMatch(/^data: /);
-    expect(mock.openStreams).toBe(1); // the upstream is still writing
+    expect(upstream.openStreams).toBe(1); // the upstream is still writing
 
     const other = await chat("sk-node-fetch-01", true);
     expect(await other.text()).toContain("data: [DONE]");
@@ -40,14 +40,14 @@ describe("createNodeFetch", () => {
   });
 
   it("cancelling the source aborts the upstream request", async () => {
-    mock.reset();
+    upstream.reset();
     const response = await chat("sk-node-slow-01", true);
     const source = responseChunks(response) as { next(): Promise<unknown>; cancel(): Promise<void> };
     await source.next();
     await source.cancel();
     const deadline = Date.now() + 2000;
-    while (mock.aborted === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(mock.aborted).toBe(1);
+    while (upstream.aborted === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(upstream.aborted).toBe(1);
   });
 
   it("reports an error status with its body", async () => {
@@ -59,7 +59,6 @@ describe("createNodeFetch", () => {
 
 describe("the gateway on Node's pooled fetch", () => {
   it("streams without buffering, ends a cut stream with an error event, aborts on client disconnect", async () => {
-    const { chatBody, seedKeys, startRig } = await import("../test-support.js");
     const rig = await startRig(
       { keys: { "sk-nf-slow-0001": "slow", "sk-nf-cut-00001": "cut-mid-stream" }, slowMs: 150 },
       { fetch: createNodeFetch() },
@@ -69,13 +68,13 @@ describe("the gateway on Node's pooled fetch", () => {
       const res = await rig.call("/v1/chat/completions", { json: chatBody({ stream: true }) });
       const reader = res.body!.getReader();
       expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/^data: /);
-      expect(rig.mock.openStreams).toBe(1);
+      expect(rig.upstream.openStreams).toBe(1);
       await reader.cancel();
       const deadline = Date.now() + 2000;
-      while (rig.mock.aborted === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(rig.mock.aborted).toBe(1);
+      while (rig.upstream.aborted === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(rig.upstream.aborted).toBe(1);
 
-      rig.gateway.pool.patch(rig.gateway.pool.keysOf("openai")[0]!.id, { status: "disabled" });
+      rig.gateway.pool.patch(rig.gateway.pool.keysOf("fake")[0]!.id, { status: "disabled" });
       await seedKeys(rig.gateway, ["sk-nf-cut-00001"]);
       const cut = await (await rig.call("/v1/chat/completions", { json: chatBody({ stream: true }) })).text();
       expect(cut).toContain('"code":"stream_interrupted"');

@@ -10,13 +10,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
+import { createGateway } from "@keyhive/gateway";
+import { createNodeFetch } from "@keyhive/gateway/node";
+import { type AdversarialUpstream, startAdversarialUpstream } from "@keyhive/gateway/testing";
 import { createOpenAI } from "@keyhive/provider-openai";
-import { createMemoryStorage } from "@keyhive/storage";
-import { Miniflare } from "miniflare";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGateway } from "../src/gateway.js";
-import { createNodeFetch } from "../src/runtime/node-fetch.js";
-import { type AdversarialUpstream, startAdversarialUpstream } from "../src/testing/adversarial-upstream.js";
 import {
   CHAOS_FAILING_BEFORE_FIRST_BYTE,
   CHAOS_FAILING_MID_STREAM,
@@ -24,7 +21,10 @@ import {
   type ChaosBehaviour,
   chaosWords,
   openAIChaosRoute,
-} from "../src/testing/openai-chaos.js";
+} from "@keyhive/provider-openai/testing";
+import { createMemoryStorage } from "@keyhive/storage";
+import { Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleFixture } from "./bundle.js";
 
 const TOKEN = "kh-wire-token";

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+// The workspace packages resolve from their built `dist/`, as a user's install would: turbo's
+// `test` task builds them first (`^build`).
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+});
