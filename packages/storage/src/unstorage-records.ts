@@ -6,6 +6,7 @@
 import type { HistoryEntry, HistoryStore, UsageRow, UsageStore } from "@keyhive/gateway";
 import type { Storage as Unstorage } from "unstorage";
 import { mapLimit } from "./map-limit.js";
+import { addCounters, emptyCounters } from "./usage-counters.js";
 
 interface RecordsContext {
   store: Unstorage;
@@ -118,16 +119,4 @@ function daysBetween(from: string, to: string): string[] {
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= end && out.length <= MAX_DAY_SCANS; t += DAY_MS)
     out.push(dayOf(t));
   return out;
-}
-
-function emptyCounters(): UsageRow["counters"] {
-  return { requests: 0, successes: 0, failures: {}, promptTokens: 0, completionTokens: 0 };
-}
-
-export function addCounters(into: UsageRow["counters"], from: UsageRow["counters"]): void {
-  into.requests += from.requests;
-  into.successes += from.successes;
-  into.promptTokens += from.promptTokens;
-  into.completionTokens += from.completionTokens;
-  for (const [kind, n] of Object.entries(from.failures)) into.failures[kind] = (into.failures[kind] ?? 0) + n;
 }
