@@ -168,7 +168,7 @@ describe("SIGTERM on the real Node + Redis process", () => {
     expect(tookMs).toBeGreaterThan(900); // it waited for the remaining ~1.2 s of stream
     // Neither for the 10 s drain limit nor for the 5 s keep-alive timeout of the pooled socket.
     expect(tookMs).toBeLessThan(3_500);
-    expect(gateway.output()).toMatch(/Shutting down: draining for up to 10000 ms/);
+    expect(gateway.output()).toMatch(/Shutting down: \d+ connection\(s\) open, draining for up to 10000 ms/);
     expect(gateway.output()).toMatch(/Drained in \d+ ms, no connection cut/);
     console.log(`SIGTERM → exit 0 in ${tookMs} ms; ${/Drained in \d+ ms/.exec(gateway.output())?.[0]}`);
 
