@@ -11,13 +11,13 @@ import {
 
 type Json = Record<string, unknown>;
 
-describe("admin authentication", () => {
-  let rig: TestRig;
-  beforeAll(async () => {
-    rig = await startRig({});
-  });
-  afterAll(() => rig.close());
+let rig: TestRig;
+beforeAll(async () => {
+  rig = await startRig({});
+});
+afterAll(() => rig.close());
 
+describe("admin authentication: sessions", () => {
   it("logs in with an HttpOnly, SameSite=Strict, expiring session cookie and reports the session", async () => {
     const res = await loginCookie(rig);
     expect(res.status).toBe(200);
@@ -56,7 +56,9 @@ describe("admin authentication", () => {
     expect(out.status).toBe(204);
     expect(out.headers.getSetCookie()[0]).toMatch(/keyhive_session=;.*Max-Age=0/);
   });
+});
 
+describe("admin authentication: cross-origin mutations and brute force", () => {
   it("rejects cookie-authenticated mutations from another origin, accepts same-origin ones", async () => {
     const cookie = cookieOf(await loginCookie(rig));
     const post = (headers: Record<string, string>) =>
@@ -105,7 +107,9 @@ describe("admin authentication", () => {
     });
     expect(bearerBlocked.status).toBe(429);
   });
+});
 
+describe("admin authentication: which origins are ours", () => {
   it("X-Forwarded-Host is not our origin unless a proxy is trusted (CSRF)", async () => {
     const direct = await startRig({}, { trustProxy: false });
     try {
@@ -165,7 +169,9 @@ describe("admin authentication", () => {
       await pinned.close();
     }
   });
+});
 
+describe("admin authentication: the login body and other credentials", () => {
   it("validates the login body with field-level errors", async () => {
     const res = await fetch(`${rig.url}/admin/api/login`, {
       method: "POST",

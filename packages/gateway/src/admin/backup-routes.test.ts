@@ -89,7 +89,9 @@ describe("backup and restore", () => {
       await target.close();
     }
   });
+});
 
+describe("backup and restore: malformed lines and admin auth", () => {
   it("rejects malformed lines with the line number, and requires admin auth", async () => {
     const rig = await startRig({});
     try {
@@ -120,7 +122,9 @@ describe("backup and restore", () => {
       await rig.close();
     }
   });
+});
 
+describe("backup and restore: auth records left out of exports", () => {
   it("leaves auth records (signing secret, password hashes, admin tokens) out unless includeAuth=true", async () => {
     const rig = await startRig({});
     try {
@@ -158,7 +162,9 @@ describe("backup and restore", () => {
       await rig.close();
     }
   });
+});
 
+describe("backup and restore: auth records kept on restore", () => {
   it("restores a backup without touching the current auth records, unless includeAuth=true", async () => {
     const source = await startRig({}, { adminPassword: "source-admin-password" });
     const target = await startRig({});
@@ -206,7 +212,9 @@ describe("backup and restore", () => {
       await target.close();
     }
   });
+});
 
+describe("backup and restore: the whole file is validated first", () => {
   it("validates the whole file first: a bad 3rd line is a 400 naming it, and nothing is written", async () => {
     const rig: TestRig = await startRig({ acceptAnyKey: true });
     try {

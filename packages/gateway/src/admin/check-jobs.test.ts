@@ -10,20 +10,20 @@ async function addAll(rig: TestRig, keys: string[]): Promise<string[]> {
   return ((await res.json()) as { added: { id: string }[] }).added.map((a) => a.id);
 }
 
-describe("batch check jobs (background, Node)", () => {
-  let rig: TestRig;
-  const invalid = keysFor("dead", 10);
-  beforeAll(async () => {
-    rig = await startRig({
-      acceptAnyKey: true,
-      keys: {
-        ...Object.fromEntries(invalid.map((k) => [k, "invalid" as const])),
-        "sk-flaky-0000-zzzzzz": "server-error",
-      },
-    });
+let rig: TestRig;
+const invalid = keysFor("dead", 10);
+beforeAll(async () => {
+  rig = await startRig({
+    acceptAnyKey: true,
+    keys: {
+      ...Object.fromEntries(invalid.map((k) => [k, "invalid" as const])),
+      "sk-flaky-0000-zzzzzz": "server-error",
+    },
   });
-  afterAll(() => rig.close());
+});
+afterAll(() => rig.close());
 
+describe("batch check jobs (background, Node)", () => {
   it("checks 1,000 keys with live SSE progress and persists every result", async () => {
     const ids = await addAll(rig, [...keysFor("live", 990), ...invalid]);
     expect(ids).toHaveLength(1000);
@@ -95,7 +95,9 @@ describe("batch check jobs (background, Node)", () => {
     const later = (await (await adminCall(rig, `/admin/api/checks/${jobId}`)).json()) as CheckJobView;
     expect(later.status).toBe("stopped");
   });
+});
 
+describe("batch check jobs (background, Node): checks that cannot complete", () => {
   it("retries checks that could not complete, then reports the error without blaming the key", async () => {
     const [id] = await addAll(rig, ["sk-flaky-0000-zzzzzz"]);
     const { jobId } = (await (

@@ -25,7 +25,7 @@ describe("key filter", () => {
     expect(matchesFilter(k, { minBalance: 13 })).toBe(false);
     expect(matchesFilter(key("b"), { minBalance: 0 })).toBe(false);
     expect(matchesFilter(k, { q: "BOOM" })).toBe(true);
-    expect(matchesFilter(k, { provider: "gemini" })).toBe(false);
+    expect(matchesFilter(k, { provider: "other" })).toBe(false);
     expect(matchesFilter(k, {})).toBe(true);
   });
 

@@ -13,13 +13,13 @@ type KeyView = {
 };
 type ErrorBody = { error: { message: string; code: string; param: string | null } };
 
-describe("admin keys API", () => {
-  let rig: TestRig;
-  beforeAll(async () => {
-    rig = await startRig({ acceptAnyKey: true });
-  });
-  afterAll(() => rig.close());
+let rig: TestRig;
+beforeAll(async () => {
+  rig = await startRig({ acceptAnyKey: true });
+});
+afterAll(() => rig.close());
 
+describe("admin keys API: adding", () => {
   it("adds a batch of 1,000 keys, rejecting exactly the malformed ones with a masked key and reason", async () => {
     const keys: string[] = [];
     const malformed = new Set<number>([3, 77, 500, 999]);
@@ -62,7 +62,9 @@ describe("admin keys API", () => {
     const record = rig.gateway.pool.get(body.added[0]?.id as string);
     expect(record).toMatchObject({ baseURL: "https://relay.example/v1", weight: 3 });
   });
+});
 
+describe("admin keys API: validation", () => {
   it("answers 400 with the field path for wrong types and unknown providers, 413 for oversized bodies", async () => {
     const cases: [unknown, string][] = [
       [{ provider: "fake", keys: 42 }, "keys"],
@@ -98,7 +100,9 @@ describe("admin keys API", () => {
     expect(bigPatch.status).toBe(413);
     await agent.close().catch(() => {});
   });
+});
 
+describe("admin keys API: listing and reading", () => {
   it("lists with filter, sort and pagination from the pool snapshot, masked", async () => {
     const reads = rig.gateway.pool.storageReads;
     const page = await adminCall(rig, "/admin/api/keys?tag=batch&sort=addedAt&order=asc&page=2&pageSize=100");
@@ -149,7 +153,9 @@ describe("admin keys API", () => {
     expect((await adminCall(rig, `/admin/api/keys/${id}`, { method: "PATCH", json: {} })).status).toBe(400);
     expect((await adminCall(rig, "/admin/api/keys/fake-missing")).status).toBe(404);
   });
+});
 
+describe("admin keys API: bulk changes and checks", () => {
   it("bulk-disables and enables by filter, deletes by ids and by filter, in storage and pool", async () => {
     const disable = await adminCall(rig, "/admin/api/keys/bulk", {
       json: { action: "disable", filter: { q: "sk-paste" } },

@@ -84,7 +84,9 @@ describe("login limiter", () => {
     expect(results.every(Boolean)).toBe(true);
     expect(evaluated).toBe(1);
   });
+});
 
+describe("login limiter: shared buckets, failures and the global ceiling", () => {
   it("clients with no known address share one bucket: throttled together, not unlimited", async () => {
     const limiter = new LoginLimiter({ trust });
     expect(limiter.clientOf(from(undefined))).toBe(UNKNOWN_CLIENT);

@@ -1,23 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminCall, adminLogin, chatBody, cookieOf, startRig, type TestRig } from "../../test/support/index.js";
 
-describe("public key page access modes", () => {
-  let rig: TestRig;
-  beforeAll(async () => {
-    rig = await startRig({ acceptAnyKey: true });
-    await rig.addKeys(["sk-public-key-00000001", "sk-public-key-00000002"]);
+let rig: TestRig;
+beforeAll(async () => {
+  rig = await startRig({ acceptAnyKey: true });
+  await rig.addKeys(["sk-public-key-00000001", "sk-public-key-00000002"]);
+});
+afterAll(() => rig.close());
+
+const setMode = (json: Record<string, unknown>) => adminCall(rig, "/admin/api/settings", { method: "PATCH", json });
+const guestLogin = (password: string, ip = "10.5.5.5") =>
+  fetch(`${rig.url}/public/api/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": ip },
+    body: JSON.stringify({ password }),
   });
-  afterAll(() => rig.close());
+const keys = (cookie?: string) => fetch(`${rig.url}/public/api/keys`, { headers: cookie ? { cookie } : {} });
 
-  const setMode = (json: Record<string, unknown>) => adminCall(rig, "/admin/api/settings", { method: "PATCH", json });
-  const guestLogin = (password: string, ip = "10.5.5.5") =>
-    fetch(`${rig.url}/public/api/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-forwarded-for": ip },
-      body: JSON.stringify({ password }),
-    });
-  const keys = (cookie?: string) => fetch(`${rig.url}/public/api/keys`, { headers: cookie ? { cookie } : {} });
-
+describe("public key page access modes: private and open", () => {
   it("private: info says so, keys are 403 for visitors, admins still see them", async () => {
     const info = (await (await fetch(`${rig.url}/public/api/info`)).json()) as Record<string, unknown>;
     expect(info).toMatchObject({ accessMode: "private", authenticated: false, providers: ["fake"] });
@@ -40,7 +40,9 @@ describe("public key page access modes", () => {
     expect(body.data[0]?.key).toMatch(/^sk-pub…/);
     expect(JSON.stringify(body)).not.toContain("sk-public-key-0000000");
   });
+});
 
+describe("public key page access modes: restricted", () => {
   it("restricted: the guest password yields a signed guest cookie; guests never reach admin routes or the proxy", async () => {
     await setMode({ accessMode: "restricted", guestPassword: "guest-password-1" });
     expect((await keys()).status).toBe(401);

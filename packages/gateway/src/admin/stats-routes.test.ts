@@ -1,29 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminCall, chatBody, startRig, type TestRig } from "../../test/support/index.js";
 
-describe("stats API", () => {
-  let rig: TestRig;
-  beforeAll(async () => {
-    rig = await startRig({ keys: { "sk-stats-ok-000001": "ok", "sk-stats-ok-000002": "ok" } });
-    await rig.addKeys(["sk-stats-ok-000001", "sk-stats-ok-000002", "sk-stats-xx-000003"]);
-    const ids = rig.gateway.pool.keysOf().map((k) => k.id);
-    rig.gateway.pool.patch(ids[0]!, { balance: 14 });
-    rig.gateway.pool.patch(ids[1]!, { balance: 2000 });
-    rig.gateway.pool.patch(ids[2]!, { status: "invalid" });
-    // A check that could not complete (network error) marks the key as a check error, nothing more.
-    rig.gateway.pool.reportCheck(ids[1]!, { status: "error", message: "network: ECONNRESET" });
-    const now = Date.now();
-    await rig.gateway.storage.history.append([
-      { at: now - 20 * 86_400_000, kind: "balance", keyId: ids[0], data: { balance: 50 } },
-      { at: now - 2 * 86_400_000, kind: "balance", keyId: ids[0], data: { balance: 20 } },
-      { at: now - 3_600_000, kind: "balance", keyId: ids[0], data: { balance: 14 } },
-      { at: now - 3_600_000, kind: "balance", keyId: ids[1], data: { balance: 2000 } },
-    ]);
-    for (let i = 0; i < 3; i++) await rig.call("/v1/chat/completions", { json: chatBody() });
-    await rig.call("/v1/chat/completions", { json: chatBody({ model: "missing-model" }) });
-  });
-  afterAll(() => rig.close());
+let rig: TestRig;
+beforeAll(async () => {
+  rig = await startRig({ keys: { "sk-stats-ok-000001": "ok", "sk-stats-ok-000002": "ok" } });
+  await rig.addKeys(["sk-stats-ok-000001", "sk-stats-ok-000002", "sk-stats-xx-000003"]);
+  const ids = rig.gateway.pool.keysOf().map((k) => k.id);
+  rig.gateway.pool.patch(ids[0]!, { balance: 14 });
+  rig.gateway.pool.patch(ids[1]!, { balance: 2000 });
+  rig.gateway.pool.patch(ids[2]!, { status: "invalid" });
+  // A check that could not complete (network error) marks the key as a check error, nothing more.
+  rig.gateway.pool.reportCheck(ids[1]!, { status: "error", message: "network: ECONNRESET" });
+  const now = Date.now();
+  await rig.gateway.storage.history.append([
+    { at: now - 20 * 86_400_000, kind: "balance", keyId: ids[0], data: { balance: 50 } },
+    { at: now - 2 * 86_400_000, kind: "balance", keyId: ids[0], data: { balance: 20 } },
+    { at: now - 3_600_000, kind: "balance", keyId: ids[0], data: { balance: 14 } },
+    { at: now - 3_600_000, kind: "balance", keyId: ids[1], data: { balance: 2000 } },
+  ]);
+  for (let i = 0; i < 3; i++) await rig.call("/v1/chat/completions", { json: chatBody() });
+  await rig.call("/v1/chat/completions", { json: chatBody({ model: "missing-model" }) });
+});
+afterAll(() => rig.close());
 
+describe("stats API: totals", () => {
   it("reports totals, status and provider counts, balance figures, buckets, recent keys and today's requests", async () => {
     const stats = (await (await adminCall(rig, "/admin/api/stats")).json()) as {
       total: number;
@@ -48,7 +48,9 @@ describe("stats API", () => {
     expect(JSON.stringify(stats.recent)).not.toContain("sk-stats-ok-000001");
     expect(stats.requests).toMatchObject({ today: 4, errors: 1, errorRate: 0.25 });
   });
+});
 
+describe("stats API: trends and top keys", () => {
   it("draws the balance trend from history, per period, with optional outlier capping", async () => {
     const all = (await (await adminCall(rig, "/admin/api/stats/balance-trend?period=all")).json()) as {
       points: { total: number }[];

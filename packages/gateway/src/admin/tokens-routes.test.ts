@@ -4,23 +4,23 @@ import { adminCall, chatBody, startRig, type TestRig } from "../../test/support/
 type ErrorBody = { error: { message: string; type: string; code: string; param: string | null } };
 type Created = { token: string; record: { id: string; hint: string } };
 
-describe("client tokens: admin CRUD enforced by the real proxy", () => {
-  let rig: TestRig;
-  beforeAll(async () => {
-    rig = await startRig({ acceptAnyKey: true });
-    await rig.addKeys(["sk-pool-key-000001"]);
-  });
-  afterAll(() => rig.close());
+let rig: TestRig;
+beforeAll(async () => {
+  rig = await startRig({ acceptAnyKey: true });
+  await rig.addKeys(["sk-pool-key-000001"]);
+});
+afterAll(() => rig.close());
 
-  const create = async (json: Record<string, unknown>): Promise<Created> => {
-    const res = await adminCall(rig, "/admin/api/tokens", { json });
-    expect(res.status).toBe(201);
-    return (await res.json()) as Created;
-  };
-  const chat = (token: string, extra: Record<string, unknown> = {}) =>
-    rig.call("/v1/chat/completions", { json: chatBody(extra), headers: { authorization: `Bearer ${token}` } });
-  const errorOf = async (res: Response) => ((await res.json()) as ErrorBody).error;
+const create = async (json: Record<string, unknown>): Promise<Created> => {
+  const res = await adminCall(rig, "/admin/api/tokens", { json });
+  expect(res.status).toBe(201);
+  return (await res.json()) as Created;
+};
+const chat = (token: string, extra: Record<string, unknown> = {}) =>
+  rig.call("/v1/chat/completions", { json: chatBody(extra), headers: { authorization: `Bearer ${token}` } });
+const errorOf = async (res: Response) => ((await res.json()) as ErrorBody).error;
 
+describe("client tokens: admin CRUD enforced by the real proxy (lifecycle)", () => {
   it("creates a token shown once; lists it masked with today's usage", async () => {
     const { token, record } = await create({ name: "app" });
     expect(token).toMatch(/^kh-/);
@@ -53,7 +53,9 @@ describe("client tokens: admin CRUD enforced by the real proxy", () => {
     expect(res.status).toBe(401);
     expect((await errorOf(res)).message).toContain("expired");
   });
+});
 
+describe("client tokens: scopes, limits and validation", () => {
   it("out-of-scope models and providers get 403", async () => {
     const models = await create({ name: "mini-only", models: ["fake-chat-small"] });
     expect((await chat(models.token)).status).toBe(200);

@@ -60,7 +60,9 @@ describe("key pool under a failing pool", () => {
       await rig.close();
     }
   });
+});
 
+describe("key pool: failure counts, retries and waiting for a cooling key", () => {
   it("resets the consecutive-failure count on success", async () => {
     const rig = await startRig({ keys: { "sk-flaky-0001": "server-error" } }, { settings: { retries: 0 } });
     try {
