@@ -71,9 +71,9 @@ export function createProxy(deps: ProxyDeps): ProxyFunction {
     const startedAt = now();
     const options = deps.options();
     const waitUntil = waitUntilOf(c);
-    hooks.before(waitUntil);
+    hooks.before(waitUntil); // 0
     const raw = c.req.raw;
-    const prepared = await prepare(raw, target, options, prepareDeps);
+    const prepared = await prepare(raw, target, options, prepareDeps); // 1
     if (prepared.kind === "own-key") {
       return forwardClientKey(deps.fetch, raw, prepared.provider, prepared.secret, prepared.request);
     }
@@ -97,8 +97,14 @@ export function createProxy(deps: ProxyDeps): ProxyFunction {
         { provider, waitUntil, release },
       );
     try {
-      const loop = { provider, model, request: prepared.request, clientSignal: raw.signal, options };
-      const end = await runAttempts({ ...loop, deadline: startedAt + options.deadlineMs }, loopDeps, log);
+      const { request } = prepared;
+      const deadline = startedAt + options.deadlineMs;
+      // 2–5: select, attempt, classify, decide — until an answer, a refusal, or no attempt left.
+      const end = await runAttempts(
+        { provider, model, request, clientSignal: raw.signal, options, deadline },
+        loopDeps,
+        log,
+      );
       if (end.kind === "failed") {
         finish(end.error.status);
         throw end.error;
@@ -108,7 +114,7 @@ export function createProxy(deps: ProxyDeps): ProxyFunction {
         finish(end.response.status);
         return end.response;
       }
-      return respond({ answer: end.answer, target, provider, addUsage: prepared.addUsage, finish });
+      return respond({ answer: end.answer, target, provider, addUsage: prepared.addUsage, finish }); // 6
     } catch (error) {
       // Ended without an outcome (client gone, adapter bug): nothing will be recorded, so the
       // daily reservation is given back. After an outcome this is a no-op.
