@@ -3,7 +3,7 @@ import { Dialog } from "../components/dialog.js";
 import { ApiError, api, errorText } from "../lib/api.js";
 import { t } from "../lib/i18n.js";
 import type { AddKeysResult, CheckResult } from "../lib/types.js";
-import { CheckProgress } from "./check-dialog.js";
+import { CheckProgress } from "./check-progress.js";
 
 export function AddKeysDialog({
   providers,

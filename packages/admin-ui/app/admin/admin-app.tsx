@@ -4,10 +4,10 @@ import { api, sessionExpired } from "../lib/api.js";
 import { lang, t } from "../lib/i18n.js";
 import { linkClick, navigate, useLocation } from "../lib/router.js";
 import { useStore } from "../lib/store.js";
-import { Dashboard } from "./dashboard.js";
-import { KeysPage } from "./keys-page.js";
+import { Dashboard } from "./dashboard/dashboard.js";
+import { KeysPage } from "./keys/keys-page.js";
 import { LoginPage } from "./login-page.js";
-import { SettingsPage } from "./settings-page.js";
+import { SettingsPage } from "./settings/settings-page.js";
 import { TokensPage } from "./tokens-page.js";
 
 const PAGES = [
