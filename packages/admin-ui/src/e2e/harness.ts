@@ -69,32 +69,7 @@ export async function startRig(
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const profile = await mkdtemp(join(tmpdir(), "keyhive-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    viewport: VIEWPORTS.desktop,
-    locale: "en-US",
-    baseURL: url,
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(8000);
-  const consoleErrors: string[] = [];
-  page.on("console", (message) => {
-    const text = message.text();
-    // 4xx answers the UI handles (401 before login, 400 validation) are logged by Chromium too.
-    if (message.type() === "error" && !/status of (400|401|403|404)/.test(text)) consoleErrors.push(text);
-  });
-  page.on("pageerror", (error) => consoleErrors.push(String(error)));
+  const { profile, context, page, consoleErrors } = await openChromium(url);
   const overflows: string[] = [];
   await mkdir(ARTIFACTS, { recursive: true });
 
@@ -131,6 +106,37 @@ export async function startRig(
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Headless Chromium on a fresh profile, pointed at `url`, recording the page's console errors. */
+async function openChromium(url: string) {
+  const profile = await mkdtemp(join(tmpdir(), "keyhive-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport: VIEWPORTS.desktop,
+    locale: "en-US",
+    baseURL: url,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(8000);
+  const consoleErrors: string[] = [];
+  page.on("console", (message) => {
+    const text = message.text();
+    // 4xx answers the UI handles (401 before login, 400 validation) are logged by Chromium too.
+    if (message.type() === "error" && !/status of (400|401|403|404)/.test(text)) consoleErrors.push(text);
+  });
+  page.on("pageerror", (error) => consoleErrors.push(String(error)));
+  return { profile, context, page, consoleErrors };
 }
 
 export async function logIn(page: Page, password = ADMIN_PASSWORD) {
