@@ -63,7 +63,7 @@ describe("batch check jobs (background, Node)", () => {
     expect(liveStored?.lastCheckedAt).toBeGreaterThan(0);
     expect(liveStored?.status).toBe("active");
     expect(rig.upstream.requests.filter((r) => r.path === "/v1/models").length).toBe(1000);
-  });
+  }, 60_000); // 1,000 real checks over HTTP: slow on a busy machine
 
   it("stops a second job mid-way; the stream ends with a stopped job and checked keys stay persisted", async () => {
     const ids = await addAll(rig, keysFor("slowjob", 200));

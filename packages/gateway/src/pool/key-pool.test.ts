@@ -59,7 +59,7 @@ describe("key pool under a failing pool", () => {
     } finally {
       await rig.close();
     }
-  });
+  }, 60_000); // 1,300 sequential requests: slow on a busy machine
 });
 
 describe("key pool: failure counts, retries and waiting for a cooling key", () => {
