@@ -51,6 +51,11 @@ export class AttemptLog {
   resent = false;
 
   constructor(public retriesLeft: number) {}
+
+  /** The error once no attempt is left: the last one's, saying how many were made. */
+  allFailed(providerId: string): GatewayError {
+    return finalError(this.lastError, providerId, this.tried.size, this.failures.length);
+  }
 }
 
 export async function runAttempts(input: LoopInput, deps: LoopDeps, log: AttemptLog): Promise<LoopEnd> {
@@ -58,9 +63,8 @@ export async function runAttempts(input: LoopInput, deps: LoopDeps, log: Attempt
   for (;;) {
     const selection = await selectKey(input, deps, log);
     if (!selection.ok) {
-      if (log.lastError)
-        return { kind: "failed", error: finalError(log.lastError, provider.id, log.tried.size, log.failures.length) };
-      return { kind: "failed", error: noKeyError(selection, provider.id, model) };
+      const error = log.lastError ? log.allFailed(provider.id) : noKeyError(selection, provider.id, model);
+      return { kind: "failed", error };
     }
     const key = selection.key;
     log.tried.add(key.id);
@@ -83,7 +87,7 @@ export async function runAttempts(input: LoopInput, deps: LoopDeps, log: Attempt
         deps.hooks.outcome({ kind: "refused", keyId: key.id });
         return { kind: "refused", keyId: key.id, response: result.response };
       case "failure":
-        another = fail(input, deps, log, key.id, result.failure, result.error);
+        another = fail(input, deps, log, key.id, result);
         break;
       case "network":
         if (result.resendable && !log.resent) {
@@ -95,18 +99,10 @@ export async function runAttempts(input: LoopInput, deps: LoopDeps, log: Attempt
           continue;
         }
         if (input.clientSignal.aborted) throw errors.upstream("Client closed the request.", 499);
-        another = fail(
-          input,
-          deps,
-          log,
-          key.id,
-          { kind: "upstream_error", message: result.message },
-          timedOut(input, deps, result.message),
-        );
+        another = fail(input, deps, log, key.id, thrownFailure(input, deps, result.message));
         break;
     }
-    if (!another)
-      return { kind: "failed", error: finalError(log.lastError, provider.id, log.tried.size, log.failures.length) };
+    if (!another) return { kind: "failed", error: log.allFailed(provider.id) };
   }
 }
 
@@ -130,8 +126,7 @@ function fail(
   deps: LoopDeps,
   log: AttemptLog,
   keyId: string,
-  failure: FailureClass,
-  error: GatewayError,
+  { failure, error }: { failure: FailureClass; error: GatewayError },
 ): boolean {
   log.failures.push(failure.kind);
   deps.hooks.outcome({ kind: "failed", keyId, failure, model: input.model });
@@ -141,9 +136,10 @@ function fail(
   return failure.kind !== "upstream_error" || log.retriesLeft-- > 0;
 }
 
-/** A failure that threw: a gateway timeout once the deadline has passed, else a bad gateway. */
-function timedOut(input: LoopInput, deps: LoopDeps, message: string): GatewayError {
-  return errors.upstream(message, deps.now() >= input.deadline ? 504 : 502);
+/** A failure that threw is the upstream's: a gateway timeout once the deadline has passed, else a bad gateway. */
+function thrownFailure(input: LoopInput, deps: LoopDeps, message: string) {
+  const failure: FailureClass = { kind: "upstream_error", message };
+  return { failure, error: errors.upstream(message, deps.now() >= input.deadline ? 504 : 502) };
 }
 
 function noKeyError(selection: Exclude<Selection, { ok: true }>, providerId: string, model: string | undefined) {
