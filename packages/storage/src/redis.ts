@@ -1,6 +1,8 @@
 import type { Storage } from "@keyhive/gateway";
 import type { Redis, RedisOptions } from "ioredis";
 import { createStorage, defineDriver } from "unstorage";
+import { createRedisCounters } from "./redis-counters.js";
+import { createRedisNotifier } from "./redis-notify.js";
 import { createUnstorageStorage, type UnstorageStorageOptions } from "./unstorage-storage.js";
 
 export interface RedisStorageOptions extends UnstorageStorageOptions {
@@ -15,8 +17,10 @@ export interface RedisStorageOptions extends UnstorageStorageOptions {
 }
 
 /**
- * Redis storage: one Redis string per record. `ioredis` is an optional peer dependency, imported
- * only when this function runs, so users of other drivers never load it.
+ * Redis storage: one Redis string per record, exact shared counters (a Lua script) and change
+ * notification over pub/sub (one extra connection per watching instance). `ioredis` is an
+ * optional peer dependency, imported only when this function runs, so users of other drivers
+ * never load it.
  *
  * @example
  * const storage = await createRedisStorage({ url: process.env.REDIS_URL });
@@ -30,7 +34,21 @@ export async function createRedisStorage(options: RedisStorageOptions): Promise<
     client = new RedisClient(options.url, { lazyConnect: false, ...options.redisOptions });
   }
   const driver = redisDriver({ client, scanCount: options.scanCount ?? 1000, owned });
-  return createUnstorageStorage(createStorage({ driver }), options);
+  const prefix = options.base ?? "keyhive";
+  const notifier = createRedisNotifier(client, prefix);
+  const storage = createUnstorageStorage(createStorage({ driver }), options, {
+    counters: createRedisCounters(client, prefix),
+    notify: () => notifier.notify(),
+    watch: (listener) => notifier.watch(listener),
+  });
+  const close = storage.close?.bind(storage);
+  return {
+    ...storage,
+    async close() {
+      await notifier.close();
+      await close?.();
+    },
+  };
 }
 
 interface RedisDriverOptions {

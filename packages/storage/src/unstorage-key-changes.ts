@@ -18,6 +18,7 @@ export async function appendChange(ctx: KeyStoreContext, ids: string[]): Promise
   const { store, k } = ctx;
   const at = ctx.now();
   await store.setItem(k("changes", `${pad(at)}-${Math.random().toString(36).slice(2, 10)}`), ids);
+  await ctx.notify();
   // Pruning on a sample of writes keeps the feed bounded without a scheduler.
   if (Math.random() < 0.05) {
     const cutoff = pad(at - ctx.changeRetentionMs - CHANGE_OVERLAP_MS);

@@ -24,6 +24,8 @@ export interface KeyStoreContext {
   changeRetentionMs: number;
   listSnapshotMs: number;
   pager?: KeyPager;
+  /** Tells other instances the feed moved (Redis PUBLISH); called after each feed entry. */
+  notify: () => Promise<void>;
   /** Extra driver options for a key write (KV metadata). */
   writeOptions?: (record: KeyRecord) => Record<string, unknown> | undefined;
 }

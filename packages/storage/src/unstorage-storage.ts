@@ -17,6 +17,7 @@
  */
 import {
   assertRecordName,
+  type CounterStore,
   type Storage as KeyhiveStorage,
   type SettingsStore,
   type TokenRecord,
@@ -44,10 +45,17 @@ export interface UnstorageStorageOptions {
   now?: () => number;
 }
 
-/** Hooks for drivers with native paging or per-record metadata (Cloudflare KV). */
+/**
+ * Hooks for drivers with more than unstorage's common ground: native paging or per-record
+ * metadata (Cloudflare KV), atomic counters and change notification (Redis).
+ */
 export interface UnstorageStorageHooks {
   pager?: KeyPager;
   writeOptions?: KeyStoreContext["writeOptions"];
+  counters?: CounterStore;
+  /** Tells other instances something changed (called after every key, token or setting write). */
+  notify?: () => Promise<void>;
+  watch?: KeyhiveStorage["watch"];
 }
 
 export function createUnstorageStorage(
@@ -67,7 +75,11 @@ export function createUnstorageStorage(
     assertRecordName("setting name", name);
     return k("settings", name);
   };
-  const bumpRevision = () => store.setItem(k("meta", "revision"), `${now()}-${Math.random().toString(36).slice(2)}`);
+  const notify = hooks.notify ?? (async () => {});
+  const bumpRevision = async () => {
+    await store.setItem(k("meta", "revision"), `${now()}-${Math.random().toString(36).slice(2)}`);
+    await notify();
+  };
 
   const tokens: TokenStore = {
     async get(id) {
@@ -107,13 +119,16 @@ export function createUnstorageStorage(
   };
 
   const records = { store, k, now, concurrency };
+  const { counters, watch, pager, writeOptions } = hooks;
   return {
     specificationVersion: "v1",
     keys: createUnstorageKeyStore({
       ...records,
       changeRetentionMs: options.changeRetentionMs ?? 600_000,
       listSnapshotMs: options.listSnapshotMs ?? 5000,
-      ...hooks,
+      pager,
+      writeOptions,
+      notify,
     }),
     tokens,
     settings,
@@ -122,6 +137,8 @@ export function createUnstorageStorage(
     async revision() {
       return (await store.getItem<string>(k("meta", "revision"))) ?? "0";
     },
+    ...(counters ? { counters } : {}),
+    ...(watch ? { watch } : {}),
     async close() {
       await store.dispose();
     },

@@ -100,8 +100,14 @@ export interface KeyStore {
   /** Stable order (by id), complete across pages. */
   list(query?: KeyListQuery): Promise<Page<KeyRecord>>;
   count(provider?: string): Promise<number>;
-  /** Change feed that lets several gateway instances converge without reloading everything. */
+  /**
+   * Change feed that lets several gateway instances converge without reloading everything.
+   * Crash-safe: a write interrupted at any point (process killed mid-bulk) still reaches every
+   * reader's feed, so readers converge on what storage holds.
+   */
   changes(cursor?: string): Promise<KeyChanges>;
+  /** Reads several records in one round trip where the driver can (MGET); null for missing ids. */
+  getMany?(ids: string[]): Promise<(KeyRecord | null)[]>;
 }
 
 export interface TokenRecord {
@@ -179,6 +185,31 @@ export interface HistoryStore {
   prune(before: number): Promise<number>;
 }
 
+/** What {@link CounterStore.increment} did. */
+export interface CounterResult {
+  /** False when adding `amount` would have taken the counter above `limit`: nothing was added. */
+  applied: boolean;
+  /** The counter's value after the call. */
+  value: number;
+}
+
+/**
+ * Counters every instance sharing the storage sees as one (Redis: a Lua script; a Durable
+ * Object: its single thread). The gateway uses them for token rpm and daily quotas and for the
+ * login throttle, so those limits hold across instances. A storage without them leaves limits
+ * per instance (see the storage README's consistency table for the resulting bound).
+ */
+export interface CounterStore {
+  /**
+   * Atomically adds `amount` (may be negative, to give a reservation back) unless `limit` is set
+   * and the new value would exceed it. The counter expires `ttlMs` after its first increment.
+   * Names are the gateway's own (`rpm.<token>.<minute>`…), at most 300 characters.
+   */
+  increment(name: string, amount: number, options: { ttlMs: number; limit?: number }): Promise<CounterResult>;
+  /** The current value (0 when absent or expired). */
+  get(name: string): Promise<number>;
+}
+
 export interface Storage {
   readonly specificationVersion: typeof STORAGE_SPECIFICATION_VERSION;
   readonly keys: KeyStore;
@@ -191,6 +222,14 @@ export interface Storage {
    * know whether its in-memory snapshot is stale.
    */
   revision(): Promise<string>;
+  /** Shared atomic counters; absent when the store has no atomic operation. */
+  readonly counters?: CounterStore;
+  /**
+   * Calls `listener` soon after any instance changed keys, tokens or settings (Redis: pub/sub),
+   * so instances converge in milliseconds instead of one refresh interval. Absent when the store
+   * cannot notify; instances then poll. Returns a function that stops watching.
+   */
+  watch?(listener: () => void): () => void;
   close?(): Promise<void>;
 }
 
