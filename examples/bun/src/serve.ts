@@ -37,6 +37,8 @@ export function serveWithBun(gateway: Gateway, secrets: BootstrapResult, options
   // Invalid and exhausted keys come back when a re-check passes.
   const recheck =
     recheckMs > 0 ? setInterval(() => gateway.recheck().catch(console.error), recheckMs).unref() : undefined;
+  // Other instances' changes arrive with no traffic (a timer, plus Redis pub/sub on Redis).
+  const stopSync = gateway.startBackgroundSync();
   // idleTimeout 0: long model answers may stream slowly; Bun's default would cut them at 10 s.
   const server = Bun.serve({ port: options.port, hostname, idleTimeout: 0, fetch: gateway.app.fetch });
   console.log(`Keyhive gateway (Bun) listening on http://${hostname}:${server.port}; admin UI at /admin`);
@@ -51,6 +53,7 @@ export function serveWithBun(gateway: Gateway, secrets: BootstrapResult, options
     }
     stopping = true;
     clearInterval(recheck);
+    stopSync();
     const started = Date.now();
     console.log(`Shutting down: ${server.pendingRequests} request(s) in flight, draining for up to ${drainMs} ms`);
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -72,6 +72,8 @@ export async function startNodeGateway(partial: Partial<NodeConfig> = readConfig
   const recheckMs = config.recheckIntervalMs;
   const timer =
     recheckMs > 0 ? setInterval(() => gateway.recheck().catch(console.error), recheckMs).unref() : undefined;
+  // Other instances' changes arrive with no traffic: a timer, plus Redis pub/sub on Redis.
+  const stopSync = gateway.startBackgroundSync();
   // No custom createServer is given, so this is a plain node:http server.
   const server = serve({ fetch: gateway.app.fetch, port: config.port, hostname: config.host }) as Server;
   await new Promise<void>((resolve) => server.once("listening", resolve));
@@ -85,6 +87,7 @@ export async function startNodeGateway(partial: Partial<NodeConfig> = readConfig
     close: (drainMs = config.drainMs) => {
       closing ??= (async () => {
         clearInterval(timer);
+        stopSync();
         await drainServer(server, { drainMs });
         await gateway.flush();
         await storage.close?.();

@@ -106,12 +106,17 @@ function readyOnce(start: () => Promise<BootstrapResult>): () => Promise<Bootstr
 }
 
 function gatewayOf(
-  parts: Omit<Gateway, "sync" | "flush"> & { sync: SharedStateSync; pool: KeyPool; storage: Storage },
+  parts: Omit<Gateway, "sync" | "startBackgroundSync" | "flush"> & {
+    sync: SharedStateSync;
+    pool: KeyPool;
+    storage: Storage;
+  },
 ): Gateway {
   const { sync, pool, usage } = parts;
   return {
     ...parts,
     sync: () => sync.sync(),
+    startBackgroundSync: () => sync.startBackground(),
     flush: async () => {
       await Promise.all([pool.flush(), usage.flush()]);
     },

@@ -1,7 +1,14 @@
 /**
  * Keeps one instance's in-memory view of shared state fresh without reading storage per
- * request: at most every `intervalMs` a request triggers (in the background) one revision read
- * and one change-feed read; tokens and settings reload only when the revision moved.
+ * request. A sync is one revision read and one change-feed read; tokens and settings reload only
+ * when the revision moved. Three things trigger one:
+ *
+ * - `startBackground()` (Node, Bun): a timer every `intervalMs`, so an idle instance converges
+ *   too, and the storage's `watch` (Redis pub/sub), so it usually converges in milliseconds.
+ * - `freshen()` on each proxied request: when the last sync is older than `intervalMs` the
+ *   request waits for one before it selects a key (Workers, where no timer outlives a request),
+ *   so no request is ever served from a view older than the interval plus one sync.
+ * - Admin requests (`syncIfStale`) and local writes (`sync`).
  */
 import type { KeyPool, WaitUntil } from "./pool/key-pool.js";
 import type { Storage } from "./spec/storage.js";
@@ -29,10 +36,35 @@ export class SharedStateSync {
     this.lastAt = this.now();
   }
 
-  maybeSync(waitUntil?: WaitUntil): void {
-    if (this.running || this.now() - this.lastAt < this.intervalMs) return;
-    const run = this.sync().catch(this.onError);
+  /**
+   * Called before a request selects a key: returns a sync to wait for when the view is older
+   * than the interval (the common case, a fresh view, costs one comparison and no promise). A
+   * failed sync (storage down) is reported and the request goes on with the view it has.
+   */
+  freshen(waitUntil?: WaitUntil): Promise<void> | undefined {
+    if (this.now() - this.lastAt < this.intervalMs) return undefined;
+    const run = (this.running ?? this.sync()).catch(this.onError);
     waitUntil?.(run);
+    return run;
+  }
+
+  /**
+   * Keeps the view fresh with no traffic: a sync every `intervalMs` (an unref'd timer, so it
+   * never keeps a process alive) and one on every change notification of the storage. Returns
+   * the function that stops both. Not for Workers, where timers do not outlive a request.
+   */
+  startBackground(): () => void {
+    const tick = () => {
+      this.sync().catch(this.onError);
+    };
+    const timer = setInterval(tick, this.intervalMs) as { unref?: () => void };
+    timer.unref?.();
+    // A notification during a sync queues exactly one more (see `sync`), so bursts coalesce.
+    const unwatch = this.storage.watch?.(tick);
+    return () => {
+      clearInterval(timer as Parameters<typeof clearInterval>[0]);
+      unwatch?.();
+    };
   }
 
   /**

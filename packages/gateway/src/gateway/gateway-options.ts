@@ -69,7 +69,12 @@ export interface GatewayOptions {
   injectStreamUsage?: boolean;
   /** Largest request body accepted, in bytes. @default 26214400 (25 MiB: audio uploads) */
   bodyLimit?: number;
-  /** How stale one instance's view of shared state may get (ms). @default 5000 */
+  /**
+   * How stale one instance's view of shared state (keys, tokens, settings written by other
+   * instances) may get, in ms. With `startBackgroundSync()` every change is applied within it
+   * with or without traffic; without (Workers) the first request after it waits for a refresh
+   * before it selects a key. @default 5000
+   */
   refreshIntervalMs?: number;
   /** How often usage counters are written (ms). @default 30000 */
   usageFlushIntervalMs?: number;
@@ -111,6 +116,13 @@ export interface Gateway {
   recheck(options?: RecheckOptions): Promise<RecheckReport>;
   /** Pulls other instances' changes now instead of at the next interval. */
   sync(): Promise<void>;
+  /**
+   * Keeps this instance converged with no traffic (Node, Bun — not Workers, where no timer
+   * outlives a request): a sync every `refreshIntervalMs` on an unref'd timer, and one on every
+   * change notification of storages that offer `watch` (Redis: typically under 100 ms).
+   * Returns the function that stops it; call that before closing the storage.
+   */
+  startBackgroundSync(): () => void;
   /** Writes queued state changes and usage now. */
   flush(): Promise<void>;
 }

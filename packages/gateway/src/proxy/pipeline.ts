@@ -45,7 +45,7 @@ export interface ProxyDeps {
   /** Counts requests, failures and tokens per key and per token. */
   usage: UsageMeter;
   /** Pulls other instances' changes (tokens, settings, keys) when the local view is stale. */
-  sync?: { maybeSync(waitUntil?: WaitUntil): void };
+  sync?: { freshen(waitUntil?: WaitUntil): Promise<void> | undefined };
   /** Told of every outcome, in order: the admin API's metrics, then the deployment's `onOutcome`. */
   observers?: readonly ((outcome: ProxyOutcome) => void)[];
   fetch: typeof fetch;
@@ -71,7 +71,9 @@ export function createProxy(deps: ProxyDeps): ProxyFunction {
     const startedAt = now();
     const options = deps.options();
     const waitUntil = waitUntilOf(c);
-    hooks.before(waitUntil); // 0
+    // 0: a view older than the refresh interval is refreshed before this request selects a key.
+    const freshening = hooks.before(waitUntil);
+    if (freshening) await freshening;
     const raw = c.req.raw;
     const prepared = await prepare(raw, target, options, prepareDeps); // 1
     if (prepared.kind === "own-key") {
@@ -129,9 +131,9 @@ export function requestHooks(deps: Pick<ProxyDeps, "pool" | "usage" | "sync" | "
   const { pool, usage, sync, observers = [] } = deps;
   return {
     before(waitUntil) {
-      sync?.maybeSync(waitUntil);
       usage.maybeFlush(waitUntil);
       pool.maybeFlushHistory(waitUntil);
+      return sync?.freshen(waitUntil);
     },
     outcome(verdict) {
       // The key's health. A refused request says nothing about the key either way.

@@ -71,11 +71,12 @@ export type KeyVerdict =
 /**
  * Everything a request triggers besides its own upstream attempts, in the order it happens.
  * `createProxy` builds the gateway's hooks (see `requestHooks` in pipeline.ts); each is
- * synchronous and only starts background work, so none delays an answer.
+ * synchronous and only starts background work, so none delays an answer — except `before` on
+ * a view older than the refresh interval, which returns the sync to wait for.
  */
 export interface RequestHooks {
-  /** First thing on every request, before authentication. */
-  before(waitUntil: WaitUntil | undefined): void;
+  /** First thing on every request, before authentication; a promise when the view is stale. */
+  before(waitUntil: WaitUntil | undefined): Promise<void> | undefined;
   /** After each attempt with a pool key, as soon as its result is classified. */
   outcome(verdict: KeyVerdict): void;
   /**
