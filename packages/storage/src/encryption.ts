@@ -45,6 +45,10 @@ export function withEncryption(storage: Storage, options: EncryptionOptions): St
     count: (provider) => inner.count(provider),
     changes: (cursor) => inner.changes(cursor),
   };
+  const getMany = inner.getMany?.bind(inner);
+  // Replaces the spread one: records read in bulk are opened like single ones.
+  if (getMany) keys.getMany = async (ids) => Promise.all((await getMany(ids)).map(open));
+  else delete keys.getMany;
   // Auth values are sealed as JSON, so any value (string, list, number, null) round-trips; a
   // value that is already ciphertext (a rotation writing through this wrapper) passes as it is.
   const openValue = async (name: string, value: unknown) =>
@@ -69,6 +73,9 @@ export function withEncryption(storage: Storage, options: EncryptionOptions): St
     usage: storage.usage,
     history: storage.history,
     revision: () => storage.revision(),
+    // Counters and change notification carry no secret: passed through as they are.
+    ...(storage.counters ? { counters: storage.counters } : {}),
+    ...(storage.watch ? { watch: storage.watch.bind(storage) } : {}),
     close: storage.close ? () => storage.close?.() ?? Promise.resolve() : undefined,
   };
 }

@@ -31,6 +31,27 @@ describe("withEncryption", () => {
     expect(await dump(raw)).not.toContain("sk-live-PLAINTEXT-123456");
   });
 
+  it("opens records read in bulk (getMany) and passes counters and watch through", async () => {
+    const raw = createStorage({ driver: memoryDriver() });
+    const plain = createUnstorageStorage(raw);
+    const counters = { increment: async () => ({ applied: true, value: 1 }), get: async () => 0 };
+    const watch = () => () => {};
+    const inner = {
+      ...plain,
+      // A store whose getMany returns what is stored (ciphertext), as a driver's MGET does.
+      keys: { ...plain.keys, getMany: (ids: string[]) => Promise.all(ids.map((id) => plain.keys.get(id))) },
+      counters,
+      watch,
+    };
+    const storage = withEncryption(inner, { secret });
+    const record = await newKeyRecord({ provider: "openai", secret: "sk-live-BULKREAD-123456" }, Date.now());
+    await storage.keys.add([record]);
+    expect(await storage.keys.getMany?.([record.id, "openai-missing"])).toEqual([record, null]);
+    expect(storage.counters).toBe(counters);
+    expect(typeof storage.watch).toBe("function");
+    expect(withEncryption(plain, { secret }).counters).toBeUndefined();
+  });
+
   it("fails to decrypt with another secret and leaves unencrypted records readable", async () => {
     const raw = createStorage({ driver: memoryDriver() });
     const plain = createUnstorageStorage(raw);
