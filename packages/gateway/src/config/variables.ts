@@ -42,7 +42,8 @@ export const CONFIG_VARIABLES = {
     default: 5000,
     min: 100,
     max: TIMER_MAX_MS,
-    description: "How stale this instance's view of shared state (keys, tokens, settings) may get, in ms.",
+    description:
+      "How stale this instance's view of shared state (keys, tokens, settings) may get, in ms: Node and Bun apply every change within it with or without traffic (Redis: usually within milliseconds, by pub/sub); on Workers the first request after it refreshes first.",
   }),
   recheckIntervalMs: integer({
     name: "KEYHIVE_RECHECK_INTERVAL_MS",
