@@ -75,6 +75,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     now,
     onStateChanged: () => sync.sync(),
     refresh: () => sync.syncIfStale(),
+    lastSyncAt: () => sync.lastSyncAt,
     trust: new ProxyTrust({
       trustProxy: options.trustProxy,
       clientAddress: options.clientAddress,

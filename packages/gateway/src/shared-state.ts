@@ -106,4 +106,9 @@ export class SharedStateSync {
     })();
     return this.running;
   }
+
+  /** When the last sync started (epoch ms), undefined before the first load. */
+  get lastSyncAt(): number | undefined {
+    return this.lastAt || undefined;
+  }
 }

@@ -22,6 +22,7 @@ import { CheckJobs } from "./check-jobs.js";
 import { checksRoutes } from "./checks-routes.js";
 import { exportRoutes } from "./export-routes.js";
 import { ID_ROUTE, validateIds } from "./ids.js";
+import { instanceRoutes } from "./instance-routes.js";
 import { keysRoutes } from "./keys-routes.js";
 import { LoginLimiter } from "./login-limiter.js";
 import { RequestMetrics } from "./metrics.js";
@@ -66,6 +67,8 @@ export interface AdminApiDeps {
   refresh?: () => Promise<void>;
   /** Where errors of background work go. */
   onError?: (error: unknown) => void;
+  /** When this instance last synced with storage (`GET /admin/api/instance`). */
+  lastSyncAt?: () => number | undefined;
 }
 
 export interface AdminApi {
@@ -159,6 +162,10 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   api.route(
     "/settings",
     settingsRoutes({ storage, settings, sessions, providers, passwordIterations, onStateChanged: deps.onStateChanged }),
+  );
+  api.route(
+    "/instance",
+    instanceRoutes({ pool, instanceId: usage.instanceId, startedAt: now(), lastSyncAt: deps.lastSyncAt }),
   );
   api.route("/stats", statsRoutes({ storage, pool, usage, metrics, now }));
   api.route("/", backupRoutes({ storage, pool, settings, sessions, now, onStateChanged: deps.onStateChanged }));

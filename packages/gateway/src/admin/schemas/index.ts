@@ -2,6 +2,7 @@
 import { authRoutes } from "./auth.js";
 import { checkRoutes } from "./checks.js";
 import { dataRoutes } from "./data.js";
+import { instanceRoutes } from "./instance.js";
 import { keyRoutes } from "./keys.js";
 import { publicRoutes } from "./public.js";
 import type { AdminRoute } from "./route-table.js";
@@ -17,5 +18,6 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...tokenRoutes,
   ...settingsRoutes,
   ...statsRoutes,
+  ...instanceRoutes,
   ...publicRoutes,
 ];
