@@ -75,8 +75,17 @@ export interface UpstreamFailure {
 export type ApiKind =
   /** The OpenAI-compatible surface: `/v1/chat/completions`, `/v1/models`, … */
   | "openai"
+  /** The OpenAI Responses API: `/v1/responses`, `/v1/responses/{id}`, … (see `Provider.surfaces`). */
+  | "responses"
+  /** The Anthropic Messages API: `/v1/messages`, `/v1/messages/count_tokens` (see `Provider.surfaces`). */
+  | "messages"
   /** The provider's own wire format, e.g. Gemini's `/v1beta/models/{model}:generateContent`. */
-  | "native";
+  | "native"
+  /** Vendor pass-through: any other path under a prefix the provider declares, forwarded as it is. */
+  | "pass-through";
+
+/** Client API surfaces a provider may serve besides the OpenAI-compatible one. */
+export type ApiSurface = "responses" | "messages";
 
 /** A client request after the gateway parsed what it needs, ready for rewriting. */
 export interface ProviderRequest {
@@ -146,6 +155,17 @@ export interface Provider {
   readonly clientKeyHeaders?: readonly string[];
   /** Native routes served under `/<id>` (and at the root when the provider claims them). */
   readonly nativeRoutes?: readonly NativeRoute[];
+  /**
+   * Surfaces served besides the OpenAI-compatible operations (always served): `responses` (the
+   * OpenAI Responses API) and `messages` (the Anthropic Messages API). @default []
+   */
+  readonly surfaces?: readonly ApiSurface[];
+  /**
+   * Vendor pass-through: path prefixes under the provider mount (e.g. `"/v1/"`) below which any
+   * method and path the gateway has no route for is forwarded with a pooled key, the body passed
+   * as it is. Routes the gateway knows take precedence. @default []
+   */
+  readonly passThroughPrefixes?: readonly string[];
   /**
    * Models usable with exhausted keys (e.g. SiliconFlow's free models). The deployment's
    * settings can override this list.
