@@ -8,7 +8,6 @@ import { type RedisServer, startRedis } from "@keyhive/gateway/testing";
 import { type MockOpenAI, startMockOpenAI } from "@keyhive/provider-openai/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  addKeys,
   type Instance,
   type InstanceOptions,
   secrets,
