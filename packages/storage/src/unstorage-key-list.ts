@@ -7,14 +7,15 @@ import { type KeyPager, type KeyStoreContext, keyPathOf, lastPartOf } from "./un
 
 export interface KeyLister {
   list(query?: KeyListQuery): Promise<Page<KeyRecord>>;
-  /** Drops the cached id listings; called on every local write. */
+  /** Drops the cached id listings; called on every local write and when the feed shows others' writes. */
   forget(): void;
 }
 
 export function createKeyLister(ctx: KeyStoreContext): KeyLister {
   const { store, k, now } = ctx;
   // Listing every id costs one scan per page; consecutive pages reuse one sorted snapshot for a
-  // short while (local writes drop it). Keys other instances add meanwhile arrive via `changes`.
+  // short while. Local writes drop it, and so does a `changes` read that returns ids, so a listing
+  // reflects another instance's writes as soon as this instance's feed does.
   const snapshots = new Map<string, { at: number; ids: string[] }>();
   async function listIds(provider?: string): Promise<string[]> {
     const cached = snapshots.get(provider ?? "");

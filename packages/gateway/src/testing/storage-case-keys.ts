@@ -25,6 +25,19 @@ export function keyRecordTests({ open, now }: StorageSuite): void {
     expect(await s.keys.get("openai-missing")).toBeNull();
   });
 
+  it("reads several records at once with getMany, in order, null for missing ids (when offered)", async () => {
+    const s = await open();
+    const getMany = s.keys.getMany?.bind(s.keys);
+    if (!getMany) return; // optional in the contract: readers fall back to get
+    const keys = await makeKeys("openai", 1200, "many");
+    await s.keys.add(keys);
+    const [a, b] = keys as [KeyRecord, KeyRecord];
+    expect(await getMany([b.id, "openai-missing", a.id, b.id])).toEqual([b, null, a, b]);
+    expect(await getMany([])).toEqual([]);
+    const all = await getMany(keys.map((r) => r.id));
+    expect(all.map((r) => r?.id)).toEqual(keys.map((r) => r.id));
+  });
+
   it("adds idempotently on (provider, hash) and reports duplicates", async () => {
     const s = await open();
     const [a, b, c] = (await makeKeys("openai", 3)) as [KeyRecord, KeyRecord, KeyRecord];

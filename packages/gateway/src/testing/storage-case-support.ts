@@ -21,6 +21,31 @@ export interface StorageCaseCapabilities {
   concurrentAdds?: [batches: number, size: number];
   /** Per-test timeout for the bulk tests, ms. @default 120000 */
   bulkTimeoutMs?: number;
+  /** Keys in the crash-mid-write tests (`shared` only). @default 2000 */
+  crashKeys?: number;
+  /**
+   * Driver writes the crashing writer may make before every later one fails, one test run each
+   * (a random one is added). Pick points inside and between the storage's chunks of a bulk write.
+   * @default [0, 1, 2, 300, 501, 502, 903, 2007]
+   */
+  crashPoints?: number[];
+}
+
+export interface SharedCaseContext extends StorageCaseContext {
+  /**
+   * Driver writes the writer makes successfully (setItem/removeItem, a KV put/delete, a D1
+   * batch …); every later one throws, as a process killed there would write nothing more.
+   * `Infinity` for a writer that never fails.
+   */
+  failAfter: number;
+}
+
+/** Two instances over one store: `writer` may crash mid-write, `reader` never fails. */
+export interface SharedStorages {
+  writer: Storage;
+  reader: Storage;
+  /** Called once the test is done with both. */
+  close?: () => Promise<void> | void;
 }
 
 export interface StorageCaseOptions {
@@ -29,6 +54,12 @@ export interface StorageCaseOptions {
   create: (ctx: StorageCaseContext) => Promise<Storage> | Storage;
   cleanup?: (storage: Storage) => Promise<void> | void;
   capabilities?: StorageCaseCapabilities;
+  /**
+   * Two storages over the same fresh, empty data (see {@link SharedCaseContext}), for the
+   * cross-instance tests: a write killed mid-way, a listing that reflects another instance's
+   * write. Omit it and those tests are skipped.
+   */
+  shared?: (ctx: SharedCaseContext) => Promise<SharedStorages> | SharedStorages;
 }
 
 /** One day in ms. */
@@ -56,8 +87,8 @@ export async function listAll(storage: Storage, query: Parameters<Storage["keys"
 }
 
 /** Capabilities with their defaults applied. */
-export type ResolvedCapabilities = Required<Omit<StorageCaseCapabilities, "concurrentAdds">> &
-  Pick<StorageCaseCapabilities, "concurrentAdds">;
+export type ResolvedCapabilities = Required<Omit<StorageCaseCapabilities, "concurrentAdds" | "crashPoints">> &
+  Pick<StorageCaseCapabilities, "concurrentAdds" | "crashPoints">;
 
 /** The handle each part of the suite gets from `testStorage`. */
 export interface StorageSuite {
@@ -69,4 +100,6 @@ export interface StorageSuite {
   now(): number;
   /** Moves the suite's clock `ms` ahead of the real one. */
   setClockOffset(ms: number): void;
+  /** Two storages over one fresh store, when the implementation offers them. */
+  shared?: (failAfter: number) => Promise<SharedStorages>;
 }

@@ -9,13 +9,16 @@
 import { afterEach, describe } from "vitest";
 import type { Storage } from "../spec/storage.js";
 import { bulkTests } from "./storage-case-bulk.js";
+import { crashTests } from "./storage-case-crash.js";
 import { keyRecordTests, keyWriteTests } from "./storage-case-keys.js";
 import { feedAndTokenTests, usageAndHistoryTests } from "./storage-case-records.js";
-import type { StorageCaseOptions, StorageSuite } from "./storage-case-support.js";
+import type { SharedStorages, StorageCaseOptions, StorageSuite } from "./storage-case-support.js";
 
 export {
   listAll,
   makeKeys,
+  type SharedCaseContext,
+  type SharedStorages,
   type StorageCaseCapabilities,
   type StorageCaseContext,
   type StorageCaseOptions,
@@ -27,6 +30,7 @@ export function testStorage(options: StorageCaseOptions): void {
     largePoolSize: 100_000,
     importChunk: 1000,
     bulkTimeoutMs: 120_000,
+    crashKeys: 2000,
     ...options.capabilities,
   };
   let offset = 0;
@@ -45,6 +49,12 @@ export function testStorage(options: StorageCaseOptions): void {
       opened.push(storage);
       return storage;
     },
+    shared: options.shared
+      ? async (failAfter) => {
+          offset = 0;
+          return (await options.shared?.({ now, failAfter })) as SharedStorages;
+        }
+      : undefined,
   };
 
   describe(`Storage conformance: ${options.name}`, () => {
@@ -59,5 +69,6 @@ export function testStorage(options: StorageCaseOptions): void {
     feedAndTokenTests(suite);
     usageAndHistoryTests(suite);
     bulkTests(suite);
+    crashTests(suite);
   });
 }
