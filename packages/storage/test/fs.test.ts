@@ -3,8 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvalidRecordNameError, newKeyRecord } from "@keyhive/gateway";
 import { testStorage } from "@keyhive/gateway/testing/storage";
+import { createStorage } from "unstorage";
+import fsLiteDriver from "unstorage/drivers/fs-lite";
 import { afterAll, describe, expect, it } from "vitest";
 import { createFsStorage } from "../src/fs.js";
+import { createAtomicWriter } from "../src/fs-files.js";
+import { createUnstorageStorage } from "../src/unstorage-storage.js";
+import { failingUnstorage } from "./failing-writes.js";
 import { testRecordNames } from "./record-names.case.js";
 import { testRotation } from "./rotation.case.js";
 
@@ -18,6 +23,16 @@ const tempDir = async () => {
 testStorage({
   name: "fs",
   create: async ({ now }) => createFsStorage({ dir: await tempDir(), now }),
+  // The reader is a real fs storage; the crashing writer uses the same file layout (unstorage's
+  // fs-lite driver with the fs storage's atomic writes, so the reader never sees half a file).
+  shared: async ({ now, failAfter }) => {
+    const dir = await tempDir();
+    const driver = fsLiteDriver({ base: dir });
+    const atomic = createAtomicWriter();
+    driver.setItem = (key, value) => atomic(join(dir, ...key.split(":")), value);
+    const writer = createUnstorageStorage(failingUnstorage(createStorage({ driver }), failAfter), { base: "", now });
+    return { writer, reader: createFsStorage({ dir, now }) };
+  },
 });
 
 testRecordNames({ name: "fs", create: async () => createFsStorage({ dir: await tempDir() }) });
