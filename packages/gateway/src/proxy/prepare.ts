@@ -10,8 +10,10 @@ import { prepareRequest } from "./prepare-request.js";
 import type { ProxyOptions, ProxyTarget } from "./proxy-types.js";
 import { describeBody, readBody } from "./read-body.js";
 import { resolveProvider } from "./resolve-provider.js";
-import type { TokenLimits } from "./token-limits.js";
+import { providersServing } from "./surfaces.js";
+import type { ReleaseReservation, TokenLimits } from "./token-limits.js";
 import { checkTokenScope } from "./token-scope.js";
+import { describePassThroughBody, scopeMethodOf } from "./vendor-pass-through.js";
 
 export interface PrepareDeps {
   providers: ReadonlyMap<string, Provider>;
@@ -33,8 +35,8 @@ export type Prepared =
       request: ProviderRequest;
       /** The gateway asked the stream for its usage event, which the client must not see. */
       addUsage: boolean;
-      /** Gives back the daily quota reservation taken last thing here (see TokenLimits.admit). */
-      release: (() => void) | undefined;
+      /** Ends the limit reservation taken last thing here (see TokenLimits.reserve). */
+      release: ReleaseReservation | undefined;
     }
   /** Client-key pass-through: the client sent its own upstream key (see pass-through.ts). */
   | { kind: "own-key"; provider: Provider; secret: string; request: ProviderRequest };
@@ -51,7 +53,11 @@ export async function prepare(
   const credential = extractClientCredential(raw.headers, search, deps.keyHeaders);
   const client = await authenticate(deps, credential);
   const body = await readBody(raw, options.bodyLimit);
-  const facts = await describeBody(body, raw.headers.get("content-type") ?? "");
+  const contentType = raw.headers.get("content-type") ?? "";
+  const facts =
+    target.api === "pass-through"
+      ? await describePassThroughBody(body, contentType)
+      : await describeBody(body, contentType);
   const fromPath = target.describe?.(target.path, search) ?? {};
   // On native routes the path names the model the upstream bills (the body may repeat it as
   // `models/...`): cooldowns and token scopes use the path's.
@@ -59,7 +65,7 @@ export async function prepare(
   const stream = facts.stream || fromPath.stream === true;
   const { provider, model } = target.provider
     ? { provider: target.provider, model: requestedModel }
-    : resolveProvider(deps.providers, requestedModel, options.defaultProvider);
+    : resolveProvider(providersServing(deps.providers, target.api), requestedModel, options.defaultProvider);
   const clean = withoutClientCredentials(raw.headers, search, deps.keyHeaders);
 
   if ("refused" in client) {
@@ -68,7 +74,7 @@ export async function prepare(
     const request = { api, method: raw.method, path, ...clean, body, model, stream };
     return { kind: "own-key", provider, secret: credential, request };
   }
-  checkTokenScope(client.record, provider.id, model, raw.method);
+  checkTokenScope(client.record, provider.id, model, scopeMethodOf(target.api, raw.method));
   const { request, addUsage } = prepareRequest({
     target,
     method: raw.method,
@@ -80,7 +86,7 @@ export async function prepare(
     stream,
     injectStreamUsage: deps.injectStreamUsage?.() === true,
   });
-  const release = deps.limits?.admit(client.record);
+  const release = await deps.limits?.reserve(client.record);
   return { kind: "pooled", client, provider, model, request, addUsage, release };
 }
 

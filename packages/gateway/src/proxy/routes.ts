@@ -8,6 +8,7 @@ import { GatewayError } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
 import { canonicalNativePath } from "./native-path.js";
 import type { ProxyTarget } from "./proxy-types.js";
+import { registerMessagesRoutes, registerPassThroughRoutes } from "./surface-routes.js";
 
 /** OpenAI-compatible operations every provider may serve. */
 export const OPENAI_OPERATIONS: readonly { method: "GET" | "POST"; path: string }[] = [
@@ -65,4 +66,7 @@ export function registerProxyRoutes(
       }
     }
   }
+  registerMessagesRoutes(app, providers, proxy);
+  // Must stay last: a catch-all under each provider's pass-through prefixes (surface-routes.ts).
+  registerPassThroughRoutes(app, providers, proxy);
 }
