@@ -29,6 +29,12 @@ export interface GeminiProviderSettings extends ProviderSettings {
   keyPatterns?: readonly RegExp[];
   /** Models a bare `/v1/...` request routes here. @default /^(gemini|gemma|models\/(gemini|gemma|text-embedding|embedding)|text-embedding-004|embedding-)/ */
   modelPattern?: RegExp;
+  /**
+   * Vendor pass-through: any other method and path under these prefixes of the mount (files,
+   * cached contents, tuned models, uploads, …) is forwarded to the native API as it is, the pool
+   * key in `x-goog-api-key`. `[]` turns it off. @default ["/v1beta/", "/v1/", "/upload/"]
+   */
+  passThroughPrefixes?: readonly string[];
   /** Clock for per-day quota resets (tests). @default Date.now */
   now?: () => number;
 }
@@ -54,6 +60,7 @@ export function createGemini(settings: GeminiProviderSettings = {}): Provider {
     id: settings.id ?? "gemini",
     clientKeyHeaders: ["x-goog-api-key"],
     nativeRoutes: GEMINI_NATIVE_ROUTES,
+    passThroughPrefixes: settings.passThroughPrefixes ?? ["/v1beta/", "/v1/", "/upload/"],
     hasBalance: false,
     formatNativeError: formatGeminiError,
     usageOf: geminiUsageOf,
@@ -119,7 +126,8 @@ function rewriteGemini(
 ): UpstreamRequest {
   const root = key.baseURL ?? baseURL;
   const headers = forwardableRequestHeaders(request.headers);
-  const native = request.api === "native";
+  // Pass-through paths are native ones the gateway has no route for: same URL and key header.
+  const native = request.api === "native" || request.api === "pass-through";
   return {
     url: joinURL(root, native ? request.path : `/v1beta/openai${request.path}`, request.search),
     method: request.method,

@@ -1,4 +1,5 @@
 import {
+  type ApiSurface,
   type CallOptions,
   type FailureClass,
   forwardableRequestHeaders,
@@ -49,6 +50,27 @@ export interface OpenAICompatibleSettings extends ProviderSettings {
    * @default `GET /models`: 200 valid, invalid/exhausted as classified, anything else an error
    */
   checkKey?: (key: PoolKey, call: OpenAICompatibleCall) => Promise<KeyCheckResult>;
+  /**
+   * Client surfaces the upstream speaks besides OpenAI's. `messages`: the Anthropic Messages API
+   * at `<baseURL>/messages` (SiliconFlow, DeepSeek, many relays), the pool key sent as
+   * `x-api-key` (see `messagesAuth`), `anthropic-version` passed through from the client.
+   * @default []
+   * @example createOpenAICompatible({ id: "relay", baseURL, surfaces: ["messages"] })
+   */
+  surfaces?: readonly ApiSurface[];
+  /**
+   * How the pool key travels on Messages requests: `x-api-key` (the API's own header) or
+   * `bearer` (`authorization: Bearer`, which some compatible vendors want instead).
+   * @default "x-api-key"
+   */
+  messagesAuth?: "x-api-key" | "bearer";
+  /**
+   * Vendor pass-through: prefixes under the mount below which any other method and path is
+   * forwarded as it is, with a pooled key (see `Provider.passThroughPrefixes`).
+   * @default []
+   * @example createOpenAICompatible({ id: "deepseek", baseURL, passThroughPrefixes: ["/v1/"] })
+   */
+  passThroughPrefixes?: readonly string[];
 }
 
 /**
@@ -64,6 +86,7 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Prov
   // Wrapped, not passed as is: Workers' fetch throws when called detached from the global.
   const doFetch = settings.fetch ?? ((input, init) => fetch(input, init));
   const extraHeaders = settings.headers ?? {};
+  const messagesAuth = settings.messagesAuth ?? "x-api-key";
   const vendorClassify = settings.classifyFailure;
   const classify = vendorClassify
     ? (failure: UpstreamFailure) => vendorClassify(failure, classifyOpenAIFailure)
@@ -80,6 +103,8 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Prov
     id: settings.id,
     hasBalance: settings.hasBalance ?? false,
     ...(settings.freeModels ? { freeModels: settings.freeModels } : {}),
+    ...(settings.surfaces?.length ? { surfaces: settings.surfaces } : {}),
+    ...(settings.passThroughPrefixes?.length ? { passThroughPrefixes: settings.passThroughPrefixes } : {}),
     validateKeyFormat: (secret) => checkKeyFormat(keyRule, secret),
     ...(modelPattern ? { claimsModel: (model: string) => modelPattern.test(model) } : {}),
 
@@ -89,7 +114,8 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Prov
       // dropped here are the hop-by-hop headers, which describe the client's connection, not ours.
       const headers = forwardableRequestHeaders(request.headers);
       for (const [header, value] of Object.entries(extraHeaders)) headers.set(header, value);
-      headers.set("authorization", `Bearer ${key.secret}`);
+      if (request.api === "messages" && messagesAuth === "x-api-key") headers.set("x-api-key", key.secret);
+      else headers.set("authorization", `Bearer ${key.secret}`);
       return {
         url: joinURL(key.baseURL ?? baseURL, request.path, request.search),
         method: request.method,

@@ -1,4 +1,4 @@
-import type { Provider, ProviderSettings } from "@keyhive/gateway";
+import type { ApiSurface, Provider, ProviderSettings } from "@keyhive/gateway";
 import { createOpenAICompatible } from "./openai-compatible.js";
 import { OPENAI_KEY_PATTERN } from "./openai-keys.js";
 
@@ -17,6 +17,19 @@ export interface OpenAIProviderSettings extends ProviderSettings {
   keyPattern?: RegExp;
   /** Models a bare `/v1/...` request routes here. @default /^(gpt-|o\d|chatgpt-|text-embedding-|dall-e|gpt-image|tts-|whisper-|omni-moderation|davinci|babbage)/ */
   modelPattern?: RegExp;
+  /**
+   * Surfaces the upstream speaks besides OpenAI's: `["messages"]` for a relay that also serves
+   * the Anthropic Messages API at `<baseURL>/messages`. @default []
+   * @example createOpenAI({ id: "relay", baseURL: "https://relay.example/v1", surfaces: ["messages"] })
+   */
+  surfaces?: readonly ApiSurface[];
+  /** How the pool key travels on Messages requests. @default "x-api-key" */
+  messagesAuth?: "x-api-key" | "bearer";
+  /**
+   * Vendor pass-through prefixes: any other method and path below them (files, batches, …) is
+   * forwarded as it is with a pooled key. `[]` turns it off. @default ["/v1/"]
+   */
+  passThroughPrefixes?: readonly string[];
 }
 
 const DEFAULT_MODEL_PATTERN =
@@ -34,6 +47,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): Provider {
     baseURL: settings.baseURL ?? "https://api.openai.com/v1",
     keyPattern: settings.keyPattern ?? OPENAI_KEY_PATTERN,
     modelPattern: settings.modelPattern ?? DEFAULT_MODEL_PATTERN,
+    passThroughPrefixes: settings.passThroughPrefixes ?? ["/v1/"],
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Provider, ProviderSettings } from "@keyhive/gateway";
+import type { ApiSurface, Provider, ProviderSettings } from "@keyhive/gateway";
 import { createOpenAICompatible } from "@keyhive/provider-openai";
 import { checkSiliconFlowBalance } from "./siliconflow-balance.js";
 import { classifySiliconFlowFailure } from "./siliconflow-errors.js";
@@ -28,6 +28,17 @@ export interface SiliconFlowProviderSettings extends ProviderSettings {
   balanceThreshold?: number;
   /** Models a bare `/v1/...` request routes here: `Org/Name` ids. @default SILICONFLOW_MODEL_PATTERN */
   modelPattern?: RegExp;
+  /**
+   * Surfaces served besides OpenAI's: SiliconFlow serves the Anthropic Messages API at
+   * `<baseURL>/messages` (`https://api.siliconflow.cn/v1/messages`, key in `x-api-key`).
+   * @default ["messages"]
+   */
+  surfaces?: readonly ApiSurface[];
+  /**
+   * Vendor pass-through: any other method and path under `/<id>/v1/` (video, voices, account
+   * routes, …) is forwarded as it is with a pooled key. `[]` turns it off. @default ["/v1/"]
+   */
+  passThroughPrefixes?: readonly string[];
 }
 
 /**
@@ -46,6 +57,8 @@ export function createSiliconFlow(settings: SiliconFlowProviderSettings = {}): P
     keyExample: '"sk-" + 48 lowercase letters',
     modelPattern: settings.modelPattern ?? SILICONFLOW_MODEL_PATTERN,
     hasBalance: true,
+    surfaces: settings.surfaces ?? ["messages"],
+    passThroughPrefixes: settings.passThroughPrefixes ?? ["/v1/"],
     freeModels: settings.freeModels ?? SILICONFLOW_FREE_MODELS,
     classifyFailure: classifySiliconFlowFailure,
     checkKey: (_key, call) => checkSiliconFlowBalance({ ...call, threshold: balanceThreshold }),

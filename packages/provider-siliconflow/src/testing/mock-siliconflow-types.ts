@@ -14,7 +14,9 @@ export type SiliconFlowKeyBehaviour =
   /** 503 code 50505 "Model service overloaded". */
   | "overloaded"
   /** `/user/info` answers 500; the other routes work. */
-  | "info-broken";
+  | "info-broken"
+  /** Like `ok`, but a streamed Messages answer drops its connection after two deltas. */
+  | "stream-breaks";
 
 export interface MockSiliconFlowOptions {
   /** Behaviour per key; keys not listed get 401. */

@@ -1,12 +1,16 @@
 /**
  * A faithful mock of SiliconFlow (`https://api.siliconflow.cn/v1`): the OpenAI-compatible routes
  * under `/v1`, `GET /v1/user/info` with its real shape (amounts as numeric strings), free models
- * that zero-balance keys may still call, 403 "insufficient balance" for paid ones, and SSE.
+ * that zero-balance keys may still call, 403 "insufficient balance" for paid ones, and SSE; the
+ * Anthropic Messages API at `/v1/messages` (mock-siliconflow-messages.ts) and SiliconFlow's own
+ * video and voice routes (mock-siliconflow-vendor.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { bearerToken, type RequestLog, recordRequest, sendJson, startMockServer } from "@keyhive/gateway/testing";
+import { messagesKey, serveMessages } from "./mock-siliconflow-messages.js";
 import { SILICONFLOW_ROUTES, type SiliconFlowRouteContext, sendUserInfo } from "./mock-siliconflow-routes.js";
 import type { MockSiliconFlow, MockSiliconFlowOptions, SiliconFlowKeyBehaviour } from "./mock-siliconflow-types.js";
+import { serveVendorRoute } from "./mock-siliconflow-vendor.js";
 
 export type { MockSiliconFlow, MockSiliconFlowOptions, SiliconFlowKeyBehaviour } from "./mock-siliconflow-types.js";
 
@@ -61,7 +65,9 @@ export async function startMockSiliconFlow(options: MockSiliconFlowOptions = {})
 /** Records the request, authenticates it, answers key-wide states, then serves the route. */
 async function handle(state: MockSiliconFlowState, req: IncomingMessage, res: ServerResponse, body: Buffer) {
   const url = new URL(req.url ?? "/", "http://mock");
-  const key = bearerToken(req);
+  // The Messages API's clients send their key in `x-api-key`.
+  const messages = url.pathname.startsWith("/v1/messages");
+  const key = messages ? messagesKey(req) : bearerToken(req);
   recordRequest(state.log, {
     method: req.method ?? "GET",
     path: url.pathname + url.search,
@@ -73,12 +79,15 @@ async function handle(state: MockSiliconFlowState, req: IncomingMessage, res: Se
   const path = url.pathname.slice(3);
 
   const behaviour = key ? state.keys.get(key) : undefined;
+  if (messages) return serveMessages(res, messagesContext(state, path, behaviour, body));
   if (!key || !behaviour || behaviour === "invalid") {
     res.writeHead(401, { "content-type": "text/plain; charset=utf-8" });
     return void res.end("Invalid token");
   }
   if (req.method === "GET" && path === "/user/info") return sendUserInfo(res, key, behaviour, state.options);
   if (answerKeyState(res, behaviour, state.options)) return;
+  const vendor = { method: req.method ?? "GET", path, contentType: req.headers["content-type"] ?? "", body };
+  if (await serveVendorRoute(res, vendor)) return;
   if (req.method === "GET" && path === "/models") {
     return sendJson(res, 200, {
       object: "list",
@@ -146,6 +155,24 @@ function refuseModel(
     return true;
   }
   return false;
+}
+
+function messagesContext(
+  state: MockSiliconFlowState,
+  path: string,
+  behaviour: SiliconFlowKeyBehaviour | undefined,
+  body: Buffer,
+) {
+  const { chunkDelayMs = 10, retryAfterSeconds = 2 } = state.options;
+  return {
+    path,
+    behaviour,
+    body,
+    freeModels: state.freeModels,
+    paidModels: state.paidModels,
+    chunkDelayMs,
+    retryAfterSeconds,
+  };
 }
 
 function notFound(res: ServerResponse) {
