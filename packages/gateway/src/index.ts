@@ -26,9 +26,17 @@ export {
   type WeightedOptions,
   weighted,
 } from "./pool/strategies.js";
+export {
+  type AffinityRecord,
+  type AffinityStore,
+  DEFAULT_AFFINITY_TTL_MS,
+  MemoryAffinity,
+  type MemoryAffinityOptions,
+} from "./proxy/affinity.js";
 export { clientKeyHeadersOf, extractClientCredential, withoutClientCredentials } from "./proxy/client-credentials.js";
 export { defaultProxyOptions, type ProxyOptions, type ProxyOutcome } from "./proxy/pipeline.js";
 export { resolveProvider } from "./proxy/resolve-provider.js";
+export { RESPONSES_OPERATIONS } from "./proxy/responses-routes.js";
 export { OPENAI_OPERATIONS } from "./proxy/routes.js";
 export {
   bunClientAddress,

@@ -3,7 +3,9 @@
  * and the mount order — admin API, then the UI, then the proxy routes.
  */
 import { type Context, Hono } from "hono";
+import { type AffinityStore, MemoryAffinity } from "../proxy/affinity.js";
 import type { ProxyFunction } from "../proxy/pipeline.js";
+import { registerResponsesRoutes } from "../proxy/responses-routes.js";
 import { registerProxyRoutes } from "../proxy/routes.js";
 import { errors, GatewayError } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
@@ -18,6 +20,8 @@ export interface AppParts {
   ui?: Hono;
   proxy: ProxyFunction;
   listModels: (c: Context) => Promise<Response>;
+  /** Which key created which stateful resource. @default new MemoryAffinity() */
+  affinity?: AffinityStore;
 }
 
 export function composeApp(parts: AppParts): Hono {
@@ -50,6 +54,8 @@ export function composeApp(parts: AppParts): Hono {
   });
   app.route("/", parts.admin);
   if (parts.ui) app.route("/", parts.ui);
+  // Before the other proxy routes: a provider's pass-through prefix must not shadow them.
+  registerResponsesRoutes(app, parts.providers, parts.proxy, parts.affinity ?? new MemoryAffinity());
   registerProxyRoutes(app, parts.providers, parts.proxy, parts.listModels);
   return app;
 }
@@ -59,7 +65,7 @@ function preflight(c: Context): Response {
     status: 204,
     headers: {
       "access-control-allow-origin": "*",
-      "access-control-allow-methods": "GET, POST, OPTIONS",
+      "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
       "access-control-allow-headers": c.req.header("access-control-request-headers") ?? "*",
       "access-control-max-age": "86400",
     },

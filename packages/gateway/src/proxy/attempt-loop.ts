@@ -11,7 +11,8 @@ import { errors, type GatewayError } from "../spec/errors.js";
 import type { FailureClass, Provider, ProviderRequest } from "../spec/provider.js";
 import { attempt } from "./attempt.js";
 import type { Answer } from "./attempt-result.js";
-import type { ProxyOptions, RequestHooks } from "./proxy-types.js";
+import { selectPinned } from "./pinned-key.js";
+import type { KeyPin, ProxyOptions, RequestHooks } from "./proxy-types.js";
 import { finalError } from "./upstream-error.js";
 
 export interface LoopInput {
@@ -22,6 +23,8 @@ export interface LoopInput {
   options: ProxyOptions;
   /** When the request's time budget ends (epoch ms). */
   deadline: number;
+  /** The one key a stateful follow-up must use: no failover to another (see pinned-key.ts). */
+  pin?: KeyPin;
 }
 
 export interface LoopDeps {
@@ -61,7 +64,8 @@ export class AttemptLog {
 export async function runAttempts(input: LoopInput, deps: LoopDeps, log: AttemptLog): Promise<LoopEnd> {
   const { provider, model } = input;
   for (;;) {
-    const selection = await selectKey(input, deps, log);
+    const selection = input.pin ? selectPinned(input.pin, provider.id, deps.pool, log) : await selectKey(input, deps, log);
+    if ("status" in selection) return { kind: "failed", error: selection };
     if (!selection.ok) {
       const error = log.lastError ? log.allFailed(provider.id) : noKeyError(selection, provider.id, model);
       return { kind: "failed", error };

@@ -100,10 +100,12 @@ export function createProxy(deps: ProxyDeps): ProxyFunction {
       );
     try {
       const { request } = prepared;
+      // A stateful follow-up goes to the key that created its resource, or is refused (affinity.ts).
+      const pin = await target.pin?.(request, provider);
       const deadline = startedAt + options.deadlineMs;
       // 2–5: select, attempt, classify, decide — until an answer, a refusal, or no attempt left.
       const end = await runAttempts(
-        { provider, model, request, clientSignal: raw.signal, options, deadline },
+        { provider, model, request, clientSignal: raw.signal, options, deadline, pin },
         loopDeps,
         log,
       );
@@ -116,7 +118,8 @@ export function createProxy(deps: ProxyDeps): ProxyFunction {
         finish(end.response.status);
         return end.response;
       }
-      return respond({ answer: end.answer, target, provider, addUsage: prepared.addUsage, finish }); // 6
+      const answer = target.created ? target.created(end.answer, end.keyId, provider) : end.answer;
+      return respond({ answer, target, provider, addUsage: prepared.addUsage, finish }); // 6
     } catch (error) {
       // Ended without an outcome (client gone, adapter bug): nothing will be recorded, so the
       // daily reservation is given back. After an outcome this is a no-op.

@@ -4,7 +4,8 @@
  * (prepare, attempt, respond) can name them without importing the pipeline itself.
  */
 import type { WaitUntil } from "../runtime/wait-until.js";
-import type { ApiKind, FailureClass, Provider } from "../spec/provider.js";
+import type { ApiKind, FailureClass, Provider, ProviderRequest } from "../spec/provider.js";
+import type { Answer } from "./attempt-result.js";
 import type { ClientIdentity } from "./client-auth.js";
 import type { StreamUsage } from "./usage-event-filter.js";
 
@@ -41,6 +42,21 @@ export interface ProxyTarget {
   path: string;
   /** For native routes whose path carries the model. */
   describe?: (path: string, search: string) => { model?: string; stream?: boolean };
+  /**
+   * Stateful follow-ups (Responses API…): the one key the request must use, never another, or
+   * undefined for any key. Throws a `GatewayError` when that key cannot be used. Called once the
+   * client is authenticated.
+   */
+  pin?: (request: ProviderRequest, provider: Provider) => Promise<KeyPin | undefined>;
+  /** Watches a usable answer for the id it created, to remember the key that served it. */
+  created?: (answer: Answer, keyId: string, provider: Provider) => Answer;
+}
+
+/** A request pinned to the key that created the resource it names. */
+export interface KeyPin {
+  keyId: string;
+  /** The resource id the pin comes from, for messages. */
+  resource: string;
 }
 
 /** What happened to one proxied request, for accounting. */

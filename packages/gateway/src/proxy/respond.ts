@@ -6,9 +6,8 @@
 import { StreamResponse } from "../runtime/stream-response.js";
 import type { Provider } from "../spec/provider.js";
 import type { Answer } from "./attempt-result.js";
-import { messagesStreamError } from "./messages-surface.js";
-import { MessagesUsageReader, messagesUsageOfBody } from "./messages-usage.js";
 import type { ProxyTarget } from "./proxy-types.js";
+import { responsesStreamError } from "./responses-stream.js";
 import { guardStream, nativeStreamError } from "./stream-guard.js";
 import { type StreamUsage, UsageEventFilter } from "./usage-event-filter.js";
 
@@ -31,8 +30,7 @@ export function respond({ answer, target, provider, addUsage, finish }: RespondI
   const { status, headers } = answer;
   if (answer.kind === "whole") {
     const { bytes } = answer;
-    const counted = countsMessages(target) ? messagesUsageOfBody(bytes) : undefined;
-    finish(status, [bytes.subarray(Math.max(0, bytes.byteLength - TAIL_BYTES))], counted);
+    finish(status, [bytes.subarray(Math.max(0, bytes.byteLength - TAIL_BYTES))]);
     return new Response(bytes as Uint8Array<ArrayBuffer>, { status, headers });
   }
   if (answer.kind === "bodiless") {
@@ -41,10 +39,7 @@ export function respond({ answer, target, provider, addUsage, finish }: RespondI
   }
   const { signal } = answer;
   const usageFilter = addUsage && answer.sse ? new UsageEventFilter() : undefined;
-  // A Messages stream's input count comes first, long before the tail: read as it passes.
-  const messagesUsage = countsMessages(target) ? new MessagesUsageReader() : undefined;
-  if (messagesUsage && answer.first) messagesUsage.push(answer.first);
-  const guarded = guardStream(messagesUsage ? messagesUsage.watch(answer.source) : answer.source, {
+  const guarded = guardStream(answer.source, {
     first: answer.first,
     sse: answer.sse,
     usageFilter,
@@ -54,7 +49,7 @@ export function respond({ answer, target, provider, addUsage, finish }: RespondI
     expectDone: target.api === "openai" && (target.path === "/chat/completions" || target.path === "/completions"),
     onEnd: ({ ok, tail }) => {
       signal.settle();
-      finish(ok ? status : 502, ok ? tail : undefined, usageFilter?.usage ?? messagesUsage?.usage);
+      finish(ok ? status : 502, ok ? tail : undefined, usageFilter?.usage);
     },
     onCancel: () => signal.abort(new Error("client disconnected")),
   });
@@ -63,12 +58,7 @@ export function respond({ answer, target, provider, addUsage, finish }: RespondI
 
 /** The stream error event in the client's API shape (OpenAI's when undefined). */
 function errorEventOf(target: ProxyTarget, provider: Provider) {
-  if (target.api === "native" || target.api === "pass-through") return nativeStreamError(provider);
-  if (target.api === "messages") return messagesStreamError;
+  if (target.api === "native") return nativeStreamError(provider);
+  if (target.api === "responses") return responsesStreamError;
   return undefined;
-}
-
-/** Messages answers carry token counts; `count_tokens` answers a count, not a usage. */
-function countsMessages(target: ProxyTarget): boolean {
-  return target.api === "messages" && target.path === "/messages";
 }
