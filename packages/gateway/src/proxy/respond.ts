@@ -6,6 +6,8 @@
 import { StreamResponse } from "../runtime/stream-response.js";
 import type { Provider } from "../spec/provider.js";
 import type { Answer } from "./attempt-result.js";
+import { messagesStreamError } from "./messages-surface.js";
+import { MessagesUsageReader, messagesUsageOfBody } from "./messages-usage.js";
 import type { ProxyTarget } from "./proxy-types.js";
 import { responsesStreamError } from "./responses-stream.js";
 import { guardStream, nativeStreamError } from "./stream-guard.js";
@@ -30,7 +32,8 @@ export function respond({ answer, target, provider, addUsage, finish }: RespondI
   const { status, headers } = answer;
   if (answer.kind === "whole") {
     const { bytes } = answer;
-    finish(status, [bytes.subarray(Math.max(0, bytes.byteLength - TAIL_BYTES))]);
+    const counted = countsMessages(target) ? messagesUsageOfBody(bytes) : undefined;
+    finish(status, [bytes.subarray(Math.max(0, bytes.byteLength - TAIL_BYTES))], counted);
     return new Response(bytes as Uint8Array<ArrayBuffer>, { status, headers });
   }
   if (answer.kind === "bodiless") {
@@ -39,7 +42,10 @@ export function respond({ answer, target, provider, addUsage, finish }: RespondI
   }
   const { signal } = answer;
   const usageFilter = addUsage && answer.sse ? new UsageEventFilter() : undefined;
-  const guarded = guardStream(answer.source, {
+  // A Messages stream's input count comes first, long before the tail: read as it passes.
+  const messagesUsage = countsMessages(target) ? new MessagesUsageReader() : undefined;
+  if (messagesUsage && answer.first) messagesUsage.push(answer.first);
+  const guarded = guardStream(messagesUsage ? messagesUsage.watch(answer.source) : answer.source, {
     first: answer.first,
     sse: answer.sse,
     usageFilter,
@@ -49,7 +55,7 @@ export function respond({ answer, target, provider, addUsage, finish }: RespondI
     expectDone: target.api === "openai" && (target.path === "/chat/completions" || target.path === "/completions"),
     onEnd: ({ ok, tail }) => {
       signal.settle();
-      finish(ok ? status : 502, ok ? tail : undefined, usageFilter?.usage);
+      finish(ok ? status : 502, ok ? tail : undefined, usageFilter?.usage ?? messagesUsage?.usage);
     },
     onCancel: () => signal.abort(new Error("client disconnected")),
   });
@@ -58,7 +64,13 @@ export function respond({ answer, target, provider, addUsage, finish }: RespondI
 
 /** The stream error event in the client's API shape (OpenAI's when undefined). */
 function errorEventOf(target: ProxyTarget, provider: Provider) {
-  if (target.api === "native") return nativeStreamError(provider);
+  if (target.api === "native" || target.api === "pass-through") return nativeStreamError(provider);
+  if (target.api === "messages") return messagesStreamError;
   if (target.api === "responses") return responsesStreamError;
   return undefined;
+}
+
+/** Messages answers carry token counts; `count_tokens` answers a count, not a usage. */
+function countsMessages(target: ProxyTarget): boolean {
+  return target.api === "messages" && target.path === "/messages";
 }
