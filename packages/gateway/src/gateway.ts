@@ -87,7 +87,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     onError,
   });
   const metrics = (outcome: Parameters<AdminApi["observe"]>[0]) => adminApi.observe(outcome);
-  const proxy = composeProxy(options, { providers, pool, auth, usage, settings, sync, metrics, now });
+  const counters = storage.counters;
+  const proxy = composeProxy(options, { providers, pool, auth, usage, settings, sync, metrics, now, counters });
   const defaultProvider = () => settings.value.defaultProvider;
   const listModels = createListModels({ providers, pool, auth, keyHeaders, proxy, defaultProvider, now });
   const app = composeApp({ providers, ready, onError, admin: adminApi.app, ui: options.ui, proxy, listModels });

@@ -126,7 +126,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
     ttlMs: { admin: deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS.admin },
     refresh: deps.refresh,
   });
-  const limiter = new LoginLimiter({ max: deps.loginAttemptsPerMinute ?? 5, now, trust });
+  const limiter = new LoginLimiter({ max: deps.loginAttemptsPerMinute ?? 5, now, trust, counters: storage.counters });
   const credentials = new AdminCredentials(storage, { limiter });
   const metrics = new RequestMetrics(now);
   const jobs = new CheckJobs({

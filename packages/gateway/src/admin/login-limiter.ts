@@ -10,11 +10,18 @@
  *    check for `windowMs`, doubled at each consecutive trip up to `maxPauseMs` — a spray from many
  *    addresses slows to a crawl. Admin tokens and open sessions are never throttled.
  *
- * In memory, per instance: several instances each allow their own budget.
+ * Without `counters`, in memory, per instance: several instances each allow their own budget.
+ * With the storage's shared counters (login-counters.ts) both lines are fixed windows counted
+ * across instances — N instances allow the budget of one; a fixed window lets a client spend
+ * its budget at the end of one window and again at the start of the next (2 × `max` within a
+ * few seconds at worst). Each instance pauses on its own once the shared global count reaches
+ * `globalMax`, with the same doubling.
  */
 import type { Context } from "hono";
 import { errors } from "../spec/errors.js";
+import type { CounterStore } from "../spec/storage.js";
 import { clientBucket } from "../util/ip.js";
+import { SharedLoginCounts } from "./login-counters.js";
 import { ProxyTrust } from "./proxy-trust.js";
 
 export interface LoginLimiterOptions {
@@ -28,6 +35,8 @@ export interface LoginLimiterOptions {
   maxPauseMs?: number;
   /** Who the client is. @default new ProxyTrust() (the runtime's peer address, no proxy) */
   trust?: ProxyTrust;
+  /** The storage's shared counters: the throttle then holds across instances. */
+  counters?: CounterStore;
   now?: () => number;
 }
 
@@ -56,6 +65,7 @@ export class LoginLimiter {
   private readonly windowMs: number;
   private readonly maxPauseMs: number;
   private readonly now: () => number;
+  private readonly shared: SharedLoginCounts | undefined;
 
   constructor(options: LoginLimiterOptions = {}) {
     this.max = options.max ?? 5;
@@ -64,6 +74,9 @@ export class LoginLimiter {
     this.maxPauseMs = options.maxPauseMs ?? this.windowMs * 16;
     this.trust = options.trust ?? new ProxyTrust();
     this.now = options.now ?? Date.now;
+    this.shared = options.counters
+      ? new SharedLoginCounts(options.counters, { max: this.max, globalMax: this.globalMax, windowMs: this.windowMs })
+      : undefined;
   }
 
   /** The throttling bucket of a request's client. */
@@ -83,14 +96,15 @@ export class LoginLimiter {
         "too_many_login_attempts",
       );
     }
+    if (this.shared) {
+      // What this instance last heard from the shared counters; they decide in `check`.
+      const until = this.shared.blockedUntil(client, now);
+      if (until !== undefined) throw clientThrottled(Math.max(1, Math.ceil((until - now) / 1000)));
+      return;
+    }
     const recent = this.recent(client);
     if (recent.length < this.max) return;
-    const retryAfter = Math.max(1, Math.ceil(((recent[0]?.at ?? now) + this.windowMs - now) / 1000));
-    throw errors.rateLimited(
-      `Too many failed sign-in attempts from your address: try again in ${retryAfter} s.`,
-      retryAfter,
-      "too_many_login_attempts",
-    );
+    throw clientThrottled(Math.max(1, Math.ceil(((recent[0]?.at ?? now) + this.windowMs - now) / 1000)));
   }
 
   /** Counts one attempt for `client` now (throws 429 when none is left); settle it after the check. */
@@ -128,22 +142,47 @@ export class LoginLimiter {
     this.assertAllowed(client);
     const pending = this.inFlight.get(guess);
     if (pending) return pending;
-    const attempt = this.begin(client);
+    // Counted before the slow hash: in memory at once, on shared counters before the first await.
+    const counted = this.shared ? undefined : this.begin(client);
     const run = (async () => {
       try {
-        const ok = await verify();
-        if (ok) attempt.succeeded();
-        else attempt.failed();
-        return ok;
-      } catch (error) {
-        attempt.succeeded(); // not a guess that failed: the check itself did (storage down)
-        throw error;
+        const attempt = counted ?? (await this.beginShared(client));
+        try {
+          const ok = await verify();
+          if (ok) attempt.succeeded();
+          else attempt.failed();
+          return ok;
+        } catch (error) {
+          attempt.succeeded(); // not a guess that failed: the check itself did (storage down)
+          throw error;
+        }
       } finally {
         this.inFlight.delete(guess);
       }
     })();
     this.inFlight.set(guess, run);
     return run;
+  }
+
+  /** One attempt counted on the shared counters (a 429 when none is left, a 503 when they fail). */
+  private async beginShared(client: string): Promise<LoginAttempt> {
+    const shared = this.shared as SharedLoginCounts;
+    const now = this.now();
+    const taken = await shared.take(client, now);
+    if (taken.kind === "client") throw clientThrottled(Math.max(1, Math.ceil((taken.until - now) / 1000)));
+    if (taken.kind === "global" || taken.tripped) this.pause(now);
+    if (taken.kind === "global") this.assertAllowed(client);
+    let settled = false;
+    return {
+      succeeded: () => {
+        if (settled) return;
+        settled = true;
+        void shared.giveBack(client, now);
+      },
+      failed: () => {
+        settled = true;
+      },
+    };
   }
 
   private pause(now: number): void {
@@ -177,4 +216,12 @@ export class LoginLimiter {
       if (!slots.some((s) => s.at > now - this.windowMs)) this.perClient.delete(client);
     }
   }
+}
+
+function clientThrottled(retryAfter: number) {
+  return errors.rateLimited(
+    `Too many failed sign-in attempts from your address: try again in ${retryAfter} s.`,
+    retryAfter,
+    "too_many_login_attempts",
+  );
 }

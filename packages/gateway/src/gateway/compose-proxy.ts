@@ -8,6 +8,7 @@ import { TokenLimits } from "../proxy/token-limits.js";
 import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import type { SharedStateSync } from "../shared-state.js";
 import type { Provider } from "../spec/provider.js";
+import type { CounterStore } from "../spec/storage.js";
 import type { GatewayOptions } from "./gateway-options.js";
 
 export interface ProxyParts {
@@ -20,6 +21,8 @@ export interface ProxyParts {
   /** The admin API's request metrics. */
   metrics: (outcome: ProxyOutcome) => void;
   now: () => number;
+  /** The storage's shared counters: token limits hold across instances (else per instance). */
+  counters?: CounterStore;
 }
 
 export function composeProxy(options: GatewayOptions, parts: ProxyParts): ProxyFunction {
@@ -31,7 +34,7 @@ export function composeProxy(options: GatewayOptions, parts: ProxyParts): ProxyF
     auth,
     usage,
     sync,
-    limits: new TokenLimits(usage, now),
+    limits: new TokenLimits(usage, now, parts.counters),
     observers: options.onOutcome ? [parts.metrics, options.onOutcome] : [parts.metrics],
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     options: () => {

@@ -144,19 +144,20 @@ export function requestHooks(deps: Pick<ProxyDeps, "pool" | "usage" | "sync" | "
       else if (verdict.kind === "failed") pool.reportFailure(verdict.keyId, verdict.failure, verdict.model);
     },
     after(outcome, { provider, waitUntil, release }) {
-      // In the same synchronous step as the usage is recorded: the reservation turns into a
-      // recorded request with no moment where it counts twice or not at all.
-      release?.();
       // Workers may freeze the isolate after the response: hand pending health writes to waitUntil.
       if (waitUntil && pool.pendingWrites > 0) waitUntil(pool.flushWrites());
       const ok = outcome.status < 400;
-      usage.record({
+      const event = {
         keyId: outcome.keyId,
         tokenId: outcome.client.tokenId,
         ok,
         failures: outcome.failures,
         ...(ok ? (outcome.usage ?? usageOfTail(outcome.tail, provider)) : {}),
-      });
+      };
+      // In the same synchronous step as the usage is recorded: the reservation turns into a
+      // recorded request with no moment where it counts twice or not at all.
+      release?.(event);
+      usage.record(event);
       for (const observe of observers) observe(outcome);
     },
   };

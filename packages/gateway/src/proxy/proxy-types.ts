@@ -7,6 +7,7 @@ import type { WaitUntil } from "../runtime/wait-until.js";
 import type { ApiKind, FailureClass, Provider, ProviderRequest } from "../spec/provider.js";
 import type { Answer } from "./attempt-result.js";
 import type { ClientIdentity } from "./client-auth.js";
+import type { ReleaseReservation } from "./token-limits.js";
 import type { StreamUsage } from "./usage-event-filter.js";
 
 export interface ProxyOptions {
@@ -97,7 +98,7 @@ export interface RequestHooks {
   outcome(verdict: KeyVerdict): void;
   /**
    * Once per request that reached the pool, when its outcome is known: the answer's body ended,
-   * or no attempt succeeded. `release` gives back the request's daily quota reservation.
+   * or no attempt succeeded. `release` turns the request's limit reservation into its recorded usage.
    */
   after(outcome: ProxyOutcome, request: FinishedRequest): void;
 }
@@ -106,5 +107,5 @@ export interface RequestHooks {
 export interface FinishedRequest {
   provider: Provider;
   waitUntil: WaitUntil | undefined;
-  release: (() => void) | undefined;
+  release: ReleaseReservation | undefined;
 }

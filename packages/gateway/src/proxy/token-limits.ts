@@ -6,15 +6,17 @@
  * an outcome). Daily token quotas can only compare tokens already used: an in-flight request's
  * tokens are unknown until its answer ends.
  *
- * Daily quotas add the usage of other instances given to `setOthers`; across instances they
- * are not exact (see README, "Consistency across instances").
+ * That is this instance's view. With the storage's shared counters, {@link TokenLimits.reserve}
+ * enforces the same limits across instances instead (shared-limits.ts); without them each
+ * instance counts alone: N instances may serve up to N × rpm and N × a daily quota (see README,
+ * "Consistency across instances").
  */
 import type { UsageMeter } from "../pool/usage-meter.js";
 import { errors } from "../spec/errors.js";
-import type { TokenRecord } from "../spec/storage.js";
+import type { CounterStore, TokenRecord } from "../spec/storage.js";
+import { type ReleaseReservation, SharedTokenLimits } from "./shared-limits.js";
 
-/** Gives back an admitted request's daily reservation; calling it again does nothing. */
-export type ReleaseReservation = () => void;
+export type { RecordedUsage, ReleaseReservation } from "./shared-limits.js";
 
 const nothingToRelease: ReleaseReservation = () => {};
 
@@ -22,20 +24,34 @@ export class TokenLimits {
   private minute = new Map<string, { window: number; count: number }>();
   /** Admitted requests per token whose usage is not recorded yet. */
   private reserved = new Map<string, number>();
-  /** Today's usage by other instances, per token id. */
+  /** Today's usage by other instances, per token id (nothing feeds it yet: always empty). */
   private others = new Map<string, { requests: number; tokens: number }>();
+  private readonly shared: SharedTokenLimits | undefined;
 
   constructor(
     private readonly meter: UsageMeter,
     private readonly now: () => number = Date.now,
-  ) {}
+    counters?: CounterStore,
+  ) {
+    this.shared = counters ? new SharedTokenLimits(counters, meter, now) : undefined;
+  }
 
   setOthers(usage: Map<string, { requests: number; tokens: number }>): void {
     this.others = usage;
   }
 
   /**
-   * Throws a 429 when the token is over a limit; otherwise counts the request against its
+   * Admission for the proxy: on the shared counters when the storage has them (one concurrent
+   * round trip; a 503 if they fail), else {@link admit}. A token without limits touches nothing.
+   */
+  async reserve(token: TokenRecord | undefined): Promise<ReleaseReservation> {
+    if (!token || (token.rpm === undefined && token.dailyRequests === undefined && token.dailyTokens === undefined))
+      return nothingToRelease;
+    return this.shared ? this.shared.admit(token) : this.admit(token);
+  }
+
+  /**
+   * This instance's counts only. Throws a 429 when the token is over a limit; otherwise counts the request against its
    * minute window and reserves one of its daily requests. The caller must release the
    * reservation exactly when the request's usage is recorded (same synchronous step) or when it
    * ends without an outcome.
