@@ -54,4 +54,29 @@ describe("settings API", () => {
     const unchanged = await adminCall(rig, "/admin/api/settings", { method: "PATCH", json: {} });
     expect(await unchanged.json()).toMatchObject({ accessMode: "restricted" });
   });
+
+  it("clears the default provider with null or an empty string, even one set by configuration", async () => {
+    const configured = await startRig({}, { settings: { defaultProvider: "fake" } });
+    try {
+      expect(configured.gateway.settings.value.defaultProvider).toBe("fake");
+      for (const cleared of [null, ""]) {
+        const res = await adminCall(configured, "/admin/api/settings", {
+          method: "PATCH",
+          json: { defaultProvider: cleared },
+        });
+        expect(res.status).toBe(200);
+        expect(await res.json()).toMatchObject({ defaultProvider: null });
+        // Stored as null: a reload keeps it cleared instead of falling back to the configuration.
+        await configured.gateway.settings.reload();
+        expect(configured.gateway.settings.value.defaultProvider).toBeNull();
+        const set = await adminCall(configured, "/admin/api/settings", {
+          method: "PATCH",
+          json: { defaultProvider: "fake" },
+        });
+        expect(await set.json()).toMatchObject({ defaultProvider: "fake" });
+      }
+    } finally {
+      await configured.close();
+    }
+  });
 });

@@ -37,7 +37,9 @@ export function settingsRoutes(deps: SettingsRoutesDeps) {
 
   app.patch("/", async (c) => {
     const { guestPassword, ...patch } = await readJson(c, settingsPatchBody);
-    if (patch.defaultProvider !== undefined && !deps.providers.has(patch.defaultProvider)) {
+    // `null` or "" clears the default (stored as null, so a configured default no longer applies).
+    if (patch.defaultProvider === "") patch.defaultProvider = null;
+    if (typeof patch.defaultProvider === "string" && !deps.providers.has(patch.defaultProvider)) {
       throw errors.badRequest(`Unknown provider '${patch.defaultProvider}'.`, "defaultProvider");
     }
     const update: Partial<GatewaySettings> = { ...patch };

@@ -44,7 +44,7 @@ export function composeProxy(options: GatewayOptions, parts: ProxyParts): ProxyF
         deadlineMs: s.deadlineMs,
         attemptTimeoutMs: s.attemptTimeoutMs,
         maxCooldownWaitMs: s.maxCooldownWaitMs,
-        defaultProvider: s.defaultProvider,
+        defaultProvider: s.defaultProvider ?? undefined,
         bodyLimit,
       };
     },

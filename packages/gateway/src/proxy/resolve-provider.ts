@@ -26,10 +26,11 @@ export function resolveProvider(
   const fallback = defaultProvider ? providers.get(defaultProvider) : undefined;
   if (fallback) return { provider: fallback, model };
   if (providers.size === 1) return { provider: providers.values().next().value as Provider, model };
+  const ids = [...providers.keys()];
   throw errors.notFound(
     model
-      ? `No provider serves model '${model}'. Use /<provider>/v1/... or prefix the model with '<provider>:'; providers: ${[...providers.keys()].join(", ")}.`
-      : `This request names no model; use /<provider>/v1/... (providers: ${[...providers.keys()].join(", ")}).`,
+      ? `No provider claims model '${model}'. Name the provider: prefix the model as '<provider>:<model>' (e.g. '${ids[0]}:${model}') or call /<provider>/v1/...; providers: ${ids.join(", ")}.`
+      : `This request names no model; call /<provider>/v1/... (providers: ${ids.join(", ")}).`,
     "model_not_found",
   );
 }

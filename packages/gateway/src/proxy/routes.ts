@@ -6,6 +6,7 @@
 import type { Context, Hono } from "hono";
 import { GatewayError } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
+import type { ModelListHandler } from "./list-models.js";
 import { canonicalNativePath } from "./native-path.js";
 import type { ProxyTarget } from "./proxy-types.js";
 import { registerMessagesRoutes, registerPassThroughRoutes } from "./surface-routes.js";
@@ -28,14 +29,17 @@ export function registerProxyRoutes(
   app: Hono,
   providers: ReadonlyMap<string, Provider>,
   proxy: Proxy,
-  listModels: (c: Context) => Promise<Response>,
+  listModels: ModelListHandler,
 ): void {
   app.get("/v1/models", listModels);
   for (const op of OPENAI_OPERATIONS) {
     const on = op.method === "GET" ? app.get.bind(app) : app.post.bind(app);
     if (op.path !== "/models") on(`/v1${op.path}`, (c) => proxy(c, { api: "openai", path: op.path }));
     for (const provider of providers.values()) {
-      on(`/${provider.id}/v1${op.path}`, (c) => proxy(c, { provider, api: "openai", path: op.path }));
+      const ofProvider = op.path === "/models" ? listModels.ofProvider : undefined;
+      on(`/${provider.id}/v1${op.path}`, (c) =>
+        ofProvider ? ofProvider(c, provider) : proxy(c, { provider, api: "openai", path: op.path }),
+      );
     }
   }
   const claimedAtRoot = new Set<string>();

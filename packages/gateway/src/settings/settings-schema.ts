@@ -43,8 +43,11 @@ export const settingsSchema = z.object({
   recheckInvalidMs: int(60_000),
   recheckExhaustedMs: int(60_000),
   recheckActiveMs: int(60_000),
-  /** Provider for bare `/v1/...` requests whose model no provider claims. */
-  defaultProvider: z.optional(z.string()),
+  /**
+   * Provider for bare `/v1/...` requests whose model no provider claims. `null` (or absent): none,
+   * such a request answers 404 `model_not_found`; set to `null` to clear a configured default.
+   */
+  defaultProvider: z.optional(z.nullable(z.string())),
   /** Forward a client's own upstream key (matching a provider's key format) without pooling. */
   clientKeyPassThrough: z.boolean(),
   /** Days of history kept. */

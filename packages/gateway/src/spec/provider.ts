@@ -168,7 +168,9 @@ export interface Provider {
   readonly passThroughPrefixes?: readonly string[];
   /**
    * Models usable with exhausted keys (e.g. SiliconFlow's free models). The deployment's
-   * settings can override this list.
+   * settings can override this list. When a provider's only usable keys are exhausted, this list
+   * (the override, if set) is also what `GET /v1/models` and `/<id>/v1/models` answer for it,
+   * without an upstream call — so clients still discover what those keys can serve.
    */
   readonly freeModels?: readonly string[];
   /** Whether the provider's keys have a balance the pool can track. */
@@ -179,7 +181,10 @@ export interface Provider {
 
   /**
    * Does a bare `/v1/...` request for `model` belong to this provider? Used to route requests
-   * that do not name a provider in the path. Return false when unsure.
+   * that do not name a provider in the path (the first registered provider claiming a model
+   * wins), and by the merged `GET /v1/models`, which lists an id plain only when it routes back
+   * to its provider (else as `<id>:<model>`). Return false when unsure: claim the vendor's own
+   * id families, not another vendor's.
    */
   claimsModel?(model: string): boolean;
 
