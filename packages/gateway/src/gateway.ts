@@ -90,7 +90,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const counters = storage.counters;
   const proxy = composeProxy(options, { providers, pool, auth, usage, settings, sync, metrics, now, counters });
   const defaultProvider = () => settings.value.defaultProvider;
-  const listModels = createListModels({ providers, pool, auth, keyHeaders, proxy, defaultProvider, now });
+  const freeModels = (id: string) => settings.value.freeModels[id] ?? providers.get(id)?.freeModels;
+  const listModels = createListModels({ providers, pool, auth, keyHeaders, proxy, defaultProvider, freeModels, now });
   const app = composeApp({ providers, ready, onError, admin: adminApi.app, ui: options.ui, proxy, listModels });
   return gatewayOf({ app, pool, storage, providers, settings, usage, ready, recheck, sync });
 }
