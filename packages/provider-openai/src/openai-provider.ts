@@ -1,6 +1,7 @@
 import type { ApiSurface, Provider, ProviderSettings } from "@keyhive/gateway";
 import { createOpenAICompatible } from "./openai-compatible.js";
 import { OPENAI_KEY_PATTERN } from "./openai-keys.js";
+import { withResponses } from "./openai-responses.js";
 
 export interface OpenAIProviderSettings extends ProviderSettings {
   /** Provider id and mount path; give relays their own id (`createOpenAI({ id: "relay" })`). @default "openai" */
@@ -15,6 +16,11 @@ export interface OpenAIProviderSettings extends ProviderSettings {
    * @example createOpenAI({ id: "relay", keyPattern: /^relay-[a-z0-9]{32}$/ })
    */
   keyPattern?: RegExp;
+  /**
+   * Serve the Responses API (`/v1/responses`, its follow-ups pinned to the creating key). Turn it
+   * off for a relay that lacks it. @default true
+   */
+  responses?: boolean;
   /** Models a bare `/v1/...` request routes here. @default /^(gpt-|o\d|chatgpt-|text-embedding-|dall-e|gpt-image|tts-|whisper-|omni-moderation|davinci|babbage)/ */
   modelPattern?: RegExp;
   /**
@@ -41,7 +47,7 @@ const DEFAULT_MODEL_PATTERN =
  * `/v1/...` paths. No display name: relays reuse this factory, and a relay is not OpenAI.
  */
 export function createOpenAI(settings: OpenAIProviderSettings = {}): Provider {
-  return createOpenAICompatible({
+  const provider = createOpenAICompatible({
     ...settings,
     id: settings.id ?? "openai",
     baseURL: settings.baseURL ?? "https://api.openai.com/v1",
@@ -49,6 +55,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): Provider {
     modelPattern: settings.modelPattern ?? DEFAULT_MODEL_PATTERN,
     passThroughPrefixes: settings.passThroughPrefixes ?? ["/v1/"],
   });
+  return withResponses(provider, settings.responses ?? true);
 }
 
 /** A ready instance for api.openai.com. */

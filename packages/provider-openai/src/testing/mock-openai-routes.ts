@@ -6,7 +6,7 @@ import type { ServerResponse } from "node:http";
 import { sendJson, sleep } from "@keyhive/gateway/testing";
 import { openAIError } from "./mock-openai-errors.js";
 import { MOCK_WORDS, streamCompletion } from "./mock-openai-stream.js";
-import type { MockKeyBehaviour, MockOpenAIOptions } from "./mock-openai-types.js";
+import type { MockKeyBehaviour, MockOpenAIOptions, ResponsesState } from "./mock-openai-types.js";
 
 /** What a route handler knows about the request it serves. */
 export interface OpenAIRouteContext {
@@ -23,6 +23,10 @@ export interface OpenAIRouteContext {
   options: MockOpenAIOptions;
   /** Counter of streams started and not yet finished. */
   streams: { openStreams: number };
+  /** The bearer key of the request (it passed the key check). */
+  key: string;
+  /** Stored responses per key: state belongs to the key that created it. */
+  responses: ResponsesState;
 }
 
 type OpenAIRoute = (res: ServerResponse, context: OpenAIRouteContext) => void | Promise<void>;

@@ -30,8 +30,10 @@ export interface MockOpenAIOptions {
   models?: string[];
   /** Path prefix of the API root. @default "/v1" */
   prefix?: string;
-  /** Words streamed by chat completions. @default 5 */
+  /** Words streamed by chat completions (and answered by responses). @default 5 */
   streamWords?: number;
+  /** Write every Responses SSE event in two pieces, split inside its `data:` line. @default false */
+  splitEvents?: boolean;
 }
 
 export interface MockOpenAI extends MockServer {
@@ -47,3 +49,12 @@ export interface MockOpenAI extends MockServer {
   setBehaviour(key: string, behaviour: MockKeyBehaviour): void;
   reset(): void;
 }
+
+/** A response the mock stored, and the input it was created from. */
+export interface StoredResponse {
+  response: Record<string, unknown>;
+  input: Record<string, unknown>[];
+}
+
+/** Stored responses per key: state belongs to the key that created it, as upstream to a project. */
+export type ResponsesState = Map<string, Map<string, StoredResponse>>;

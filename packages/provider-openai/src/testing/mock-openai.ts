@@ -6,8 +6,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { bearerToken, type RequestLog, recordRequest, startMockServer } from "@keyhive/gateway/testing";
 import { answerKeyFailure, openAIError, openAINotFound } from "./mock-openai-errors.js";
+import { responsesRoute } from "./mock-openai-responses.js";
 import { OPENAI_ROUTES, type OpenAIRouteContext } from "./mock-openai-routes.js";
-import type { MockKeyBehaviour, MockOpenAI, MockOpenAIOptions } from "./mock-openai-types.js";
+import type { MockKeyBehaviour, MockOpenAI, MockOpenAIOptions, ResponsesState } from "./mock-openai-types.js";
 
 export type { RecordedRequest } from "@keyhive/gateway/testing";
 export type { MockKeyBehaviour, MockOpenAI, MockOpenAIOptions } from "./mock-openai-types.js";
@@ -19,6 +20,8 @@ interface MockOpenAIState {
   prefix: string;
   log: RequestLog;
   counters: { aborted: number; openStreams: number };
+  /** Stored responses per key (see mock-openai-responses.ts). */
+  responses: ResponsesState;
 }
 
 export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<MockOpenAI> {
@@ -28,6 +31,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     prefix: options.prefix ?? "/v1",
     log: { requests: [], requestsByKey: new Map() },
     counters: { aborted: 0, openStreams: 0 },
+    responses: new Map(),
   };
   const server = await startMockServer((req, res, body) => handle(state, req, res, body));
   const { log, counters } = state;
@@ -80,7 +84,7 @@ async function handle(state: MockOpenAIState, req: IncomingMessage, res: ServerR
     const message = `The model \`${json.model}\` does not exist or you do not have access to it.`;
     return openAIError(res, 404, message, "invalid_request_error", "model_not_found");
   }
-  const route = OPENAI_ROUTES[`${req.method} ${path}`];
+  const route = OPENAI_ROUTES[`${req.method} ${path}`] ?? responsesRoute(req.method ?? "GET", path);
   if (!route) return openAINotFound(res, url.pathname);
   const context: OpenAIRouteContext = {
     path,
@@ -91,6 +95,8 @@ async function handle(state: MockOpenAIState, req: IncomingMessage, res: ServerR
     behaviour: behaviour as MockKeyBehaviour,
     options: state.options,
     streams: state.counters,
+    key: key as string,
+    responses: state.responses,
   };
   return route(res, context);
 }
