@@ -1,7 +1,9 @@
 /**
- * The D1 key change feed: each write appends a `key_changes` row of the ids it touched, and
- * other instances read the rows after their cursor (`<seq>:<read at>`). Rows older than the
- * retention are deleted on write; a cursor older than that reports `complete: false` (reload).
+ * The D1 key change feed: each write appends a `key_changes` row of the ids it touched in the
+ * same batch (one transaction) as the data, and other instances read the rows after their cursor
+ * (`<seq>:<read at>`). A row and its data commit together, so a writer killed at any point leaves
+ * no change unrecorded. Rows older than the retention are deleted on write; a cursor older than
+ * that reports `complete: false` (reload).
  */
 import type { KeyChanges } from "@keyhive/gateway";
 import type { D1Context, D1StatementLike } from "./d1-context.js";
@@ -17,14 +19,24 @@ export function changeRow(ctx: D1KeyContext, ids: string[]): D1StatementLike {
 }
 
 /**
- * Records a change after a bulk write, which spans several batches so its row cannot join them;
- * expired rows go in the same batch.
+ * The change row of a bulk write's batch, computed in SQL inside that batch (a transaction) so
+ * it names exactly the rows the batch changes: placed before the batch's inserts, the ids not
+ * stored yet (`added`); before its deletes, the ids still stored (`removed`). No row when none.
+ * Every batch carries its own, so a writer killed between two batches loses no change.
  */
-export async function recordChange(ctx: D1KeyContext, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  const row = changeRow(ctx, ids);
-  const prune = ctx.db.prepare("DELETE FROM key_changes WHERE at < ?").bind(ctx.now() - ctx.changeRetentionMs);
-  await ctx.db.batch([row, prune]);
+export function bulkChangeRow(ctx: D1KeyContext, kind: "added" | "removed", ids: string[]): D1StatementLike {
+  const filter = kind === "added" ? "NOT IN" : "IN";
+  return ctx.db
+    .prepare(
+      `INSERT INTO key_changes (at, ids) SELECT ?1, ids FROM (SELECT json_group_array(value) AS ids, COUNT(*) AS n
+       FROM json_each(?2) WHERE value ${filter} (SELECT id FROM keys)) WHERE n > 0`,
+    )
+    .bind(ctx.now(), JSON.stringify(ids));
+}
+
+/** Deletes change rows past the retention; goes in a write's batch. */
+export function pruneChanges(ctx: D1KeyContext): D1StatementLike {
+  return ctx.db.prepare("DELETE FROM key_changes WHERE at < ?").bind(ctx.now() - ctx.changeRetentionMs);
 }
 
 export async function readChanges(ctx: D1KeyContext, cursor: string | undefined): Promise<KeyChanges> {
