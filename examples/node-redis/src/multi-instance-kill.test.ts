@@ -71,12 +71,15 @@ async function killDuring(write: (instance: Instance) => Promise<Response>, dela
   a = await startInstance(options);
   const onRestartedA = await agreement(a);
   const viewB = await b.view();
+  // After A's restart (which may finish or undo what the kill left), B still matches Redis.
+  const settled = await storageTruth(redis.url);
+  const bSettled = viewB.keys.digest === settled.digest;
   // A B that never converged is replaced, so each trial starts from views that agree.
   if (onB === undefined) {
     await b.stop();
     b = await startInstance(options);
   }
-  return { delayMs, answered, stored: truth.total, onB, onRestartedA, bSees: viewB.keys.total };
+  return { delayMs, answered, stored: truth.total, onB, onRestartedA, bSees: viewB.keys.total, bSettled };
 }
 
 describe("kill -9 of A at random points of a 10,000-key bulk write", () => {
@@ -116,6 +119,7 @@ describe("kill -9 of A at random points of a 10,000-key bulk write", () => {
     for (const outcome of outcomes) {
       expect(outcome.onB, `B after a kill at ${outcome.delayMs.toFixed(0)} ms`).toBeDefined();
       expect(outcome.onRestartedA, `restarted A after a kill at ${outcome.delayMs.toFixed(0)} ms`).toBeDefined();
+      expect(outcome.bSettled, `B after A's restart (kill at ${outcome.delayMs.toFixed(0)} ms)`).toBe(true);
     }
   }, 150_000);
 });
