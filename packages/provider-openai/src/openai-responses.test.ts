@@ -159,7 +159,6 @@ describe("Responses API: follow-ups go to the key that created the response", ()
       expect(next.key).toBe(first.key);
     }
   });
-
 });
 
 describe("Responses API: ids the gateway cannot serve", () => {

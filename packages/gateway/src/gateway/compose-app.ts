@@ -5,6 +5,7 @@
 import { type Context, Hono } from "hono";
 import { type AffinityStore, MemoryAffinity } from "../proxy/affinity.js";
 import type { ProxyFunction } from "../proxy/pipeline.js";
+import { registerResourceRoutes } from "../proxy/resource-routes.js";
 import { registerResponsesRoutes } from "../proxy/responses-routes.js";
 import { registerProxyRoutes } from "../proxy/routes.js";
 import { errors, GatewayError } from "../spec/errors.js";
@@ -55,7 +56,9 @@ export function composeApp(parts: AppParts): Hono {
   app.route("/", parts.admin);
   if (parts.ui) app.route("/", parts.ui);
   // Before the other proxy routes: a provider's pass-through prefix must not shadow them.
-  registerResponsesRoutes(app, parts.providers, parts.proxy, parts.affinity ?? new MemoryAffinity());
+  const affinity = parts.affinity ?? new MemoryAffinity();
+  registerResponsesRoutes(app, parts.providers, parts.proxy, affinity);
+  registerResourceRoutes(app, parts.providers, parts.proxy, affinity);
   registerProxyRoutes(app, parts.providers, parts.proxy, parts.listModels);
   return app;
 }

@@ -64,7 +64,9 @@ export class AttemptLog {
 export async function runAttempts(input: LoopInput, deps: LoopDeps, log: AttemptLog): Promise<LoopEnd> {
   const { provider, model } = input;
   for (;;) {
-    const selection = input.pin ? selectPinned(input.pin, provider.id, deps.pool, log) : await selectKey(input, deps, log);
+    const selection = input.pin
+      ? selectPinned(input.pin, provider.id, deps.pool, log)
+      : await selectKey(input, deps, log);
     if ("status" in selection) return { kind: "failed", error: selection };
     if (!selection.ok) {
       const error = log.lastError ? log.allFailed(provider.id) : noKeyError(selection, provider.id, model);

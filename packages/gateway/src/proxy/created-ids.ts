@@ -14,12 +14,15 @@ const JSON_SCAN_BYTES = 4 * 1024 * 1024;
 
 const ID_IN_STREAM = /"id"\s*:\s*"([^"\\]{1,256})"/;
 
-/** The answer, watched: `onId` is called at most once, with the id the answer created. */
-export function watchCreatedId(answer: Answer, onId: (id: string) => void): Answer {
+/**
+ * The answer, watched: `onId` is called with each id the answer names. In a JSON answer those are
+ * the values at `fields`: `"id"`, `"output_file_id"`, `"file.id"` (nested), `"data[].id"` (each
+ * item of a list); in a stream, its first id.
+ */
+export function watchCreatedId(answer: Answer, onId: (id: string) => void, fields: readonly string[] = ["id"]): Answer {
   if (answer.kind === "bodiless") return answer;
   if (answer.kind === "whole") {
-    const id = idOfJson(answer.bytes);
-    if (id) onId(id);
+    for (const id of idsOfJson(answer.bytes, fields)) onId(id);
     return answer;
   }
   const scan = new StreamIdScan(onId);
@@ -27,14 +30,31 @@ export function watchCreatedId(answer: Answer, onId: (id: string) => void): Answ
   return { ...answer, source: scanningSource(answer.source, scan) };
 }
 
-function idOfJson(bytes: Uint8Array): string | undefined {
-  if (bytes.byteLength === 0 || bytes.byteLength > JSON_SCAN_BYTES) return undefined;
+function idsOfJson(bytes: Uint8Array, fields: readonly string[]): string[] {
+  if (bytes.byteLength === 0 || bytes.byteLength > JSON_SCAN_BYTES) return [];
+  let value: unknown;
   try {
-    const value = JSON.parse(new TextDecoder().decode(bytes)) as { id?: unknown } | null;
-    return typeof value?.id === "string" && value.id.length > 0 ? value.id : undefined;
+    value = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    return undefined;
+    return [];
   }
+  const ids: string[] = [];
+  for (const field of fields) collect(value, field.split("."), ids);
+  return ids;
+}
+
+/** Pushes the string ids at `path` in `value` (`name[]` walks each item of an array). */
+function collect(value: unknown, path: string[], ids: string[]): void {
+  if (path.length === 0) {
+    if (typeof value === "string" && value.length > 0 && value.length <= 256) ids.push(value);
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  const [head, ...rest] = path as [string, ...string[]];
+  const name = head.endsWith("[]") ? head.slice(0, -2) : head;
+  const next = (value as Record<string, unknown>)[name];
+  if (!head.endsWith("[]")) collect(next, rest, ids);
+  else if (Array.isArray(next)) for (const item of next.slice(0, 1000)) collect(item, rest, ids);
 }
 
 /** Looks through a stream's first bytes; `push` says when it is done (found or gave up). */

@@ -10,7 +10,12 @@ import type { ProxyTarget } from "./proxy-types.js";
 import { registerStatefulRoutes, type StatefulOperation } from "./stateful-routes.js";
 
 export const RESPONSES_OPERATIONS: readonly StatefulOperation[] = [
-  { method: "POST", path: "/responses", creates: true, refersBy: "previous_response_id" },
+  {
+    method: "POST",
+    path: "/responses",
+    creates: true,
+    refersBy: { field: "previous_response_id", noun: "response" },
+  },
   { method: "GET", path: "/responses/:id" },
   { method: "DELETE", path: "/responses/:id" },
   { method: "POST", path: "/responses/:id/cancel" },
@@ -26,7 +31,7 @@ export function registerResponsesRoutes(
   const serving = [...providers.values()].filter((provider) => provider.surfaces?.includes("responses"));
   registerStatefulRoutes(
     app,
-    { api: "responses", noun: "response", operations: RESPONSES_OPERATIONS, providers: serving },
+    { api: "responses", noun: "response", byModel: true, operations: RESPONSES_OPERATIONS, providers: serving },
     proxy,
     affinity,
   );

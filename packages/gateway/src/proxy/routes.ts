@@ -20,6 +20,10 @@ export const OPENAI_OPERATIONS: readonly { method: "GET" | "POST"; path: string 
   { method: "POST", path: "/images/generations" },
   { method: "POST", path: "/audio/speech" },
   { method: "POST", path: "/audio/transcriptions" },
+  { method: "POST", path: "/audio/translations" },
+  { method: "POST", path: "/images/edits" },
+  { method: "POST", path: "/images/variations" },
+  { method: "POST", path: "/moderations" },
   { method: "GET", path: "/models" },
 ];
 

@@ -17,16 +17,26 @@ export interface StatefulOperation {
   method: "GET" | "POST" | "DELETE";
   /** Under `/v1`; `:id` names the resource of a follow-up, e.g. `/responses/:id/cancel`. */
   path: string;
-  /** The answer creates a resource whose id is remembered. */
-  creates?: boolean;
-  /** A JSON body field naming an earlier resource the request must be pinned to. */
-  refersBy?: string;
+  /**
+   * The answer names resources of the serving key, remembered with it: `true` for its `id`, or
+   * the JSON fields that hold ids (`"id"`, `"output_file_id"`, `"file.id"`, `"data[].id"`).
+   */
+  creates?: boolean | readonly string[];
+  /**
+   * A JSON body field naming an earlier resource the request must be pinned to (a string, or the
+   * first of an array), and that resource in messages.
+   */
+  refersBy?: { field: string; noun: string };
+  /** The resource `:id` names, in messages. @default the API's noun */
+  noun?: string;
 }
 
 export interface StatefulApi {
   api: ApiKind;
   /** The resource in messages: `response`, `file`… */
   noun: string;
+  /** Creating calls pick their provider by model (else: the first provider serving the API). */
+  byModel: boolean;
   operations: readonly StatefulOperation[];
   /** The providers serving it; the bare `/v1` routes pick among them. */
   providers: readonly Provider[];
@@ -46,7 +56,7 @@ export function registerStatefulRoutes(app: Hono, api: StatefulApi, proxy: Proxy
       const provider = mount ?? (record && api.providers.find((p) => p.id === record.provider)) ?? first;
       const prefix = mount ? `/${mount.id}/v1` : "/v1";
       const target: ProxyTarget = {
-        provider: mount ?? (id ? provider : undefined),
+        provider: mount ?? (id || !api.byModel ? provider : undefined),
         api: api.api,
         path: c.req.path.slice(prefix.length),
         pin: async (request, resolved) => {
@@ -56,12 +66,17 @@ export function registerStatefulRoutes(app: Hono, api: StatefulApi, proxy: Proxy
               "unknown_route",
             );
           }
-          if (id) return pinTo(api, id, record, resolved, affinity);
-          const earlier = op.refersBy ? referredId(request, op.refersBy) : undefined;
-          return earlier ? pinTo(api, earlier, await affinity.lookup(earlier), resolved, affinity) : undefined;
+          if (id) return pinTo(op.noun ?? api.noun, id, record, resolved, affinity);
+          const refers = op.refersBy;
+          const earlier = refers ? referredId(request, refers.field) : undefined;
+          if (!refers || !earlier) return undefined;
+          return pinTo(refers.noun, earlier, await affinity.lookup(earlier), resolved, affinity);
         },
         created: op.creates
-          ? (answer, keyId, served) => watchCreatedId(answer, (created) => affinity.remember(created, served.id, keyId))
+          ? (answer, keyId, served) => {
+              const fields = Array.isArray(op.creates) ? (op.creates as readonly string[]) : undefined;
+              return watchCreatedId(answer, (created) => affinity.remember(created, served.id, keyId), fields);
+            }
           : undefined,
       };
       return proxy(c, target);
@@ -72,7 +87,7 @@ export function registerStatefulRoutes(app: Hono, api: StatefulApi, proxy: Proxy
 }
 
 function pinTo(
-  api: StatefulApi,
+  noun: string,
   id: string,
   record: AffinityRecord | undefined,
   provider: Provider,
@@ -81,14 +96,14 @@ function pinTo(
   if (!record) {
     const days = Math.round(affinity.ttlMs / 86_400_000);
     throw errors.notFound(
-      `No ${api.noun} '${id}' was created through this gateway (or its record expired after ${days} days). Only the key ` +
-        `that created a ${api.noun} can see it, so the gateway does not guess one.`,
-      `${api.noun}_not_found`,
+      `No ${noun} '${id}' was created through this gateway (or its record expired after ${days} days). Only the key ` +
+        `that created a ${noun} can see it, so the gateway does not guess one.`,
+      `${noun.replace(/ /g, "_")}_not_found`,
     );
   }
   if (record.provider !== provider.id) {
     throw errors.conflict(
-      `The ${api.noun} '${id}' was created through provider '${record.provider}', not '${provider.id}': ` +
+      `The ${noun} '${id}' was created through provider '${record.provider}', not '${provider.id}': ` +
         `use /${record.provider}/v1/... or the bare /v1 route.`,
       "affinity_provider_mismatch",
     );
@@ -104,7 +119,8 @@ function referredId(request: ProviderRequest, field: string): string | undefined
   const text = decoder.decode(request.body);
   if (!text.includes(`"${field}"`)) return undefined;
   try {
-    const value = (JSON.parse(text) as Record<string, unknown> | null)?.[field];
+    const named = (JSON.parse(text) as Record<string, unknown> | null)?.[field];
+    const value = Array.isArray(named) ? named[0] : named;
     return typeof value === "string" && value.length > 0 ? value : undefined;
   } catch {
     return undefined;

@@ -6,7 +6,7 @@ import type { ServerResponse } from "node:http";
 import { sendJson, sleep } from "@keyhive/gateway/testing";
 import { openAIError } from "./mock-openai-errors.js";
 import { MOCK_WORDS, streamCompletion } from "./mock-openai-stream.js";
-import type { MockKeyBehaviour, MockOpenAIOptions, ResponsesState } from "./mock-openai-types.js";
+import type { MockKeyBehaviour, MockOpenAIOptions, ResourcesState, ResponsesState } from "./mock-openai-types.js";
 
 /** What a route handler knows about the request it serves. */
 export interface OpenAIRouteContext {
@@ -27,6 +27,8 @@ export interface OpenAIRouteContext {
   key: string;
   /** Stored responses per key: state belongs to the key that created it. */
   responses: ResponsesState;
+  /** Stored files, batches, uploads and vector stores per key. */
+  resources: ResourcesState;
 }
 
 type OpenAIRoute = (res: ServerResponse, context: OpenAIRouteContext) => void | Promise<void>;
@@ -102,6 +104,11 @@ function generateImage(res: ServerResponse): void {
   sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [{ url: "https://example.invalid/image.png" }] });
 }
 
+function moderate(res: ServerResponse, { model }: OpenAIRouteContext): void {
+  const results = [{ flagged: false, categories: { violence: false }, category_scores: { violence: 0.001 } }];
+  sendJson(res, 200, { id: "modr-mock", model, results });
+}
+
 function speak(res: ServerResponse): void {
   const audio = Buffer.from("ID3mock-mp3-bytes");
   res.writeHead(200, { "content-type": "audio/mpeg", "content-length": audio.length });
@@ -126,4 +133,8 @@ export const OPENAI_ROUTES: Record<string, OpenAIRoute> = {
   "POST /images/generations": generateImage,
   "POST /audio/speech": speak,
   "POST /audio/transcriptions": transcribe,
+  "POST /audio/translations": transcribe,
+  "POST /images/edits": generateImage,
+  "POST /images/variations": generateImage,
+  "POST /moderations": moderate,
 };

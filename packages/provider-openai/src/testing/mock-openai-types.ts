@@ -58,3 +58,6 @@ export interface StoredResponse {
 
 /** Stored responses per key: state belongs to the key that created it, as upstream to a project. */
 export type ResponsesState = Map<string, Map<string, StoredResponse>>;
+
+/** Stored files, batches, uploads and vector stores per key (see mock-openai-resources.ts). */
+export type ResourcesState = Map<string, Map<string, Record<string, unknown>>>;

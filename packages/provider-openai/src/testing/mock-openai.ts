@@ -6,9 +6,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { bearerToken, type RequestLog, recordRequest, startMockServer } from "@keyhive/gateway/testing";
 import { answerKeyFailure, openAIError, openAINotFound } from "./mock-openai-errors.js";
+import { resourcesRoute } from "./mock-openai-resources.js";
 import { responsesRoute } from "./mock-openai-responses.js";
 import { OPENAI_ROUTES, type OpenAIRouteContext } from "./mock-openai-routes.js";
-import type { MockKeyBehaviour, MockOpenAI, MockOpenAIOptions, ResponsesState } from "./mock-openai-types.js";
+import type {
+  MockKeyBehaviour,
+  MockOpenAI,
+  MockOpenAIOptions,
+  ResourcesState,
+  ResponsesState,
+} from "./mock-openai-types.js";
 
 export type { RecordedRequest } from "@keyhive/gateway/testing";
 export type { MockKeyBehaviour, MockOpenAI, MockOpenAIOptions } from "./mock-openai-types.js";
@@ -22,6 +29,7 @@ interface MockOpenAIState {
   counters: { aborted: number; openStreams: number };
   /** Stored responses per key (see mock-openai-responses.ts). */
   responses: ResponsesState;
+  resources: ResourcesState;
 }
 
 export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<MockOpenAI> {
@@ -32,6 +40,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     log: { requests: [], requestsByKey: new Map() },
     counters: { aborted: 0, openStreams: 0 },
     responses: new Map(),
+    resources: new Map(),
   };
   const server = await startMockServer((req, res, body) => handle(state, req, res, body));
   const { log, counters } = state;
@@ -84,7 +93,10 @@ async function handle(state: MockOpenAIState, req: IncomingMessage, res: ServerR
     const message = `The model \`${json.model}\` does not exist or you do not have access to it.`;
     return openAIError(res, 404, message, "invalid_request_error", "model_not_found");
   }
-  const route = OPENAI_ROUTES[`${req.method} ${path}`] ?? responsesRoute(req.method ?? "GET", path);
+  const route =
+    OPENAI_ROUTES[`${req.method} ${path}`] ??
+    responsesRoute(req.method ?? "GET", path) ??
+    resourcesRoute(req.method ?? "GET", path);
   if (!route) return openAINotFound(res, url.pathname);
   const context: OpenAIRouteContext = {
     path,
@@ -97,6 +109,7 @@ async function handle(state: MockOpenAIState, req: IncomingMessage, res: ServerR
     streams: state.counters,
     key: key as string,
     responses: state.responses,
+    resources: state.resources,
   };
   return route(res, context);
 }
