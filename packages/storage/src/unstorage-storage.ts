@@ -67,56 +67,13 @@ export function createUnstorageStorage(
   const now = options.now ?? Date.now;
   const concurrency = options.concurrency ?? 16;
   const k = (...parts: string[]) => [base, ...parts].filter(Boolean).join(":");
-  const token = (id: string) => {
-    assertRecordName("token id", id);
-    return k("tokens", id);
-  };
-  const setting = (name: string) => {
-    assertRecordName("setting name", name);
-    return k("settings", name);
-  };
   const notify = hooks.notify ?? (async () => {});
   const bumpRevision = async () => {
     await store.setItem(k("meta", "revision"), `${now()}-${Math.random().toString(36).slice(2)}`);
     await notify();
   };
-
-  const tokens: TokenStore = {
-    async get(id) {
-      return (await store.getItem<TokenRecord>(token(id))) ?? null;
-    },
-    async put(record) {
-      await store.setItem(token(record.id), record);
-      await bumpRevision();
-    },
-    async delete(id) {
-      const path = token(id);
-      const existed = await store.hasItem(path);
-      await store.removeItem(path);
-      await bumpRevision();
-      return existed;
-    },
-    async list() {
-      const paths = await store.getKeys(k("tokens"));
-      return (await store.getItems(paths)).map((e) => e.value as TokenRecord).filter(Boolean);
-    },
-  };
-
-  const settings: SettingsStore = {
-    async get<T>(name: string) {
-      return ((await store.getItem(setting(name))) ?? undefined) as T | undefined;
-    },
-    async set(name, value) {
-      await store.setItem(setting(name), value as never);
-      await bumpRevision();
-    },
-    async all() {
-      const paths = await store.getKeys(k("settings"));
-      const out: Record<string, unknown> = {};
-      for (const entry of await store.getItems(paths)) out[entry.key.slice(k("settings").length + 1)] = entry.value;
-      return out;
-    },
-  };
+  const tokens = tokenStoreOf(store, k, bumpRevision);
+  const settings = settingsStoreOf(store, k, bumpRevision);
 
   const records = { store, k, now, concurrency };
   const { counters, watch, pager, writeOptions } = hooks;
@@ -141,6 +98,59 @@ export function createUnstorageStorage(
     ...(watch ? { watch } : {}),
     async close() {
       await store.dispose();
+    },
+  };
+}
+
+type PathOf = (...parts: string[]) => string;
+
+/** Client tokens at `tokens:<id>`; every write moves the revision. */
+function tokenStoreOf(store: Unstorage, k: PathOf, bumpRevision: () => Promise<void>): TokenStore {
+  const token = (id: string) => {
+    assertRecordName("token id", id);
+    return k("tokens", id);
+  };
+  return {
+    async get(id) {
+      return (await store.getItem<TokenRecord>(token(id))) ?? null;
+    },
+    async put(record) {
+      await store.setItem(token(record.id), record);
+      await bumpRevision();
+    },
+    async delete(id) {
+      const path = token(id);
+      const existed = await store.hasItem(path);
+      await store.removeItem(path);
+      await bumpRevision();
+      return existed;
+    },
+    async list() {
+      const paths = await store.getKeys(k("tokens"));
+      return (await store.getItems(paths)).map((e) => e.value as TokenRecord).filter(Boolean);
+    },
+  };
+}
+
+/** One record per setting at `settings:<name>`; every write moves the revision. */
+function settingsStoreOf(store: Unstorage, k: PathOf, bumpRevision: () => Promise<void>): SettingsStore {
+  const setting = (name: string) => {
+    assertRecordName("setting name", name);
+    return k("settings", name);
+  };
+  return {
+    async get<T>(name: string) {
+      return ((await store.getItem(setting(name))) ?? undefined) as T | undefined;
+    },
+    async set(name, value) {
+      await store.setItem(setting(name), value as never);
+      await bumpRevision();
+    },
+    async all() {
+      const paths = await store.getKeys(k("settings"));
+      const out: Record<string, unknown> = {};
+      for (const entry of await store.getItems(paths)) out[entry.key.slice(k("settings").length + 1)] = entry.value;
+      return out;
     },
   };
 }
