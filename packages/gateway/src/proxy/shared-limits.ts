@@ -9,13 +9,14 @@
  *   when the usage is recorded; requests in flight are unknown, so a token may overshoot by
  *   what its in-flight requests use.
  *
- * All counters a request needs travel concurrently (one round trip). A request refused by one
- * limit gives back what the others took before it is answered. If the counters fail, the
+ * A token with one of these limits pays one counter round trip per request (the daily tokens
+ * read runs beside the reservation); rpm and dailyRequests together pay two, in that order. A
+ * request refused by one limit gives back what the others took before it is answered. If the counters fail, the
  * request is refused with a 503 rather than served unlimited.
  */
 import type { UsageMeter } from "../pool/usage-meter.js";
 import { errors, GatewayError } from "../spec/errors.js";
-import type { CounterResult, CounterStore, TokenRecord } from "../spec/storage.js";
+import type { CounterStore, TokenRecord } from "../spec/storage.js";
 
 /** The tokens a finished request used, as recorded in the usage meter. */
 export interface RecordedUsage {
@@ -63,15 +64,20 @@ export class SharedTokenLimits {
       dailyTokens: `day.tok.${token.id}.${day}`,
     };
     const taken: { name: string; ttlMs: number }[] = [];
-    const calls: Promise<Limit | undefined>[] = [];
-    const reserve = (limit: "rpm" | "dailyRequests", max: number, ttlMs: number) =>
-      this.counters.increment(names[limit], 1, { ttlMs, limit: max }).then((r: CounterResult) => {
-        if (!r.applied) return limit;
-        taken.push({ name: names[limit], ttlMs });
-        return undefined;
-      });
-    if (token.rpm !== undefined) calls.push(reserve("rpm", token.rpm, minuteTtl));
-    if (token.dailyRequests !== undefined) calls.push(reserve("dailyRequests", token.dailyRequests, dayTtl));
+    const reserve = async (limit: "rpm" | "dailyRequests", max: number | undefined, ttlMs: number) => {
+      if (max === undefined) return false;
+      const { applied } = await this.counters.increment(names[limit], 1, { ttlMs, limit: max });
+      if (applied) taken.push({ name: names[limit], ttlMs });
+      return !applied;
+    };
+    // One after the other: taken concurrently, two requests racing for the last slot of both
+    // could each win one and lose the other, and neither be served.
+    const reservations = async (): Promise<Limit | undefined> => {
+      if (await reserve("rpm", token.rpm, minuteTtl)) return "rpm";
+      if (await reserve("dailyRequests", token.dailyRequests, dayTtl)) return "dailyRequests";
+      return undefined;
+    };
+    const calls: Promise<Limit | undefined>[] = [reservations()];
     if (token.dailyTokens !== undefined) {
       const max = token.dailyTokens;
       // This instance's own count covers a quota set during the day (the counter starts then).
