@@ -25,8 +25,6 @@ try {
     storage: config.encryptionKey ? withEncryption(fsStorage, { secret: config.encryptionKey }) : fsStorage,
     // The socket's peer is the client; X-Forwarded-* only from the proxies KEYHIVE_TRUST_PROXY names.
     clientAddress: bunClientAddress,
-    // Bare /v1 requests no provider claims (GET /v1/models, relay models) go to OpenAI.
-    settings: { defaultProvider: "openai" },
     ui: adminUI(),
   });
   serveWithBun(gateway, await gateway.ready(), { ...config, hostname: config.host });

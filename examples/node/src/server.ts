@@ -59,8 +59,6 @@ export async function startNodeGateway(partial: Partial<NodeConfig> = readConfig
       ...gatewayOptionsFromConfig(config),
       // The socket's peer is the client; X-Forwarded-* only from the proxies KEYHIVE_TRUST_PROXY names.
       clientAddress: nodeClientAddress,
-      // Bare /v1 requests no provider claims (GET /v1/models, relay models) go to OpenAI.
-      settings: { defaultProvider: "openai" },
       ui: adminUI(),
     });
   } catch (error) {

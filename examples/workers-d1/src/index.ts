@@ -26,6 +26,5 @@ export default createWorkerHandler<Env>({
   // The schema comes from `wrangler d1 migrations apply` (see README), not from each cold start.
   storage: (env) => createD1Storage({ binding: env.KEYHIVE_DB, migrate: false }),
   encryption: withEncryption,
-  // Bare /v1 requests no provider claims (GET /v1/models, relay models) go to OpenAI.
-  gateway: { ui: adminUI(), settings: { defaultProvider: "openai" } },
+  gateway: { ui: adminUI() },
 });

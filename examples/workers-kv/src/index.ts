@@ -24,6 +24,5 @@ export default createWorkerHandler<Env>({
   ],
   storage: (env) => createKVStorage({ binding: env.KEYHIVE_KV }),
   encryption: withEncryption,
-  // Bare /v1 requests no provider claims (GET /v1/models, relay models) go to OpenAI.
-  gateway: { ui: adminUI(), settings: { defaultProvider: "openai" } },
+  gateway: { ui: adminUI() },
 });

@@ -126,7 +126,20 @@ testProvider({
   ],
   models: { key: K.ok, includes: ["gemini-2.0-flash", "gemini-2.5-pro", "gemini-embedding-001"] },
   claims: {
-    yes: ["gemini-2.0-flash", "gemini-2.5-pro", "gemma-3-27b-it", "models/gemini-2.0-flash", "text-embedding-004"],
-    no: ["gpt-4o", "Qwen/Qwen3-8B", "deepseek-chat", "claude-3-5-sonnet"],
+    yes: [
+      "gemini-2.0-flash",
+      "gemini-2.5-pro",
+      "gemma-3-27b-it",
+      "models/gemini-2.0-flash",
+      "text-embedding-004",
+      "models/text-embedding-004",
+      "gemini-embedding-001",
+      "embedding-001",
+      "imagen-3.0-generate-002",
+      "imagen-4.0-generate-001",
+      "veo-2.0-generate-001",
+      "models/veo-3.0-generate-preview",
+    ],
+    no: ["gpt-4o", "Qwen/Qwen3-8B", "deepseek-chat", "claude-3-5-sonnet", "text-embedding-3-small"],
   },
 });

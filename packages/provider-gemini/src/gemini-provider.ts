@@ -27,7 +27,12 @@ export interface GeminiProviderSettings extends ProviderSettings {
    * @example createGemini({ keyPatterns: [...GEMINI_KEY_PATTERNS, /^my-proxy-[a-z]+$/] })
    */
   keyPatterns?: readonly RegExp[];
-  /** Models a bare `/v1/...` request routes here. @default /^(gemini|gemma|models\/(gemini|gemma|text-embedding|embedding)|text-embedding-004|embedding-)/ */
+  /**
+   * Models a bare `/v1/...` request routes here: chat (`gemini-…`, `gemma-…`), embeddings
+   * (`text-embedding-004`, `gemini-embedding-…`, `embedding-…`), images (`imagen-…`), video
+   * (`veo-…`), each also spelled `models/…`.
+   * @default /^(models\/)?(gemini|gemma|text-embedding-004|embedding-|imagen-|veo-)/
+   */
   modelPattern?: RegExp;
   /**
    * Vendor pass-through: any other method and path under these prefixes of the mount (files,
@@ -39,8 +44,7 @@ export interface GeminiProviderSettings extends ProviderSettings {
   now?: () => number;
 }
 
-const DEFAULT_MODEL_PATTERN =
-  /^(gemini|gemma|models\/(gemini|gemma|text-embedding|embedding)|text-embedding-004|embedding-)/;
+const DEFAULT_MODEL_PATTERN = /^(models\/)?(gemini|gemma|text-embedding-004|embedding-|imagen-|veo-)/;
 
 /**
  * Google Gemini: the native API (`/v1beta/models/...`, SDK-compatible) and the OpenAI-compatible

@@ -56,5 +56,9 @@ testProvider({
     { name: "500 → error", key: DOWN, expect: { status: "error" } },
   ],
   models: { key: OK, includes: ["gpt-4o-mini", "text-embedding-3-small"] },
-  claims: { yes: ["gpt-4o-mini", "o3-mini", "text-embedding-3-small"], no: ["gemini-2.0-flash", "Qwen/Qwen3-8B"] },
+  claims: {
+    yes: ["gpt-4o-mini", "o3-mini", "text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"],
+    // Gemini's embedding model: OpenAI coming first must not take it.
+    no: ["gemini-2.0-flash", "Qwen/Qwen3-8B", "text-embedding-004", "imagen-3.0-generate-002"],
+  },
 });

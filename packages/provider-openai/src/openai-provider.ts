@@ -21,7 +21,11 @@ export interface OpenAIProviderSettings extends ProviderSettings {
    * off for a relay that lacks it. @default true
    */
   responses?: boolean;
-  /** Models a bare `/v1/...` request routes here. @default /^(gpt-|o\d|chatgpt-|text-embedding-|dall-e|gpt-image|tts-|whisper-|omni-moderation|davinci|babbage)/ */
+  /**
+   * Models a bare `/v1/...` request routes here. Embeddings are OpenAI's own (`text-embedding-3-…`,
+   * `text-embedding-ada-…`): other vendors' `text-embedding-004` is not claimed.
+   * @default /^(gpt-|o\d|chatgpt-|text-embedding-(3-|ada-)|dall-e|gpt-image|tts-|whisper-|omni-moderation|davinci|babbage)/
+   */
   modelPattern?: RegExp;
   /**
    * Surfaces the upstream speaks besides OpenAI's: `["messages"]` for a relay that also serves
@@ -39,7 +43,7 @@ export interface OpenAIProviderSettings extends ProviderSettings {
 }
 
 const DEFAULT_MODEL_PATTERN =
-  /^(gpt-|o\d|chatgpt-|text-embedding-|dall-e|gpt-image|tts-|whisper-|omni-moderation|davinci|babbage)/;
+  /^(gpt-|o\d|chatgpt-|text-embedding-(3-|ada-)|dall-e|gpt-image|tts-|whisper-|omni-moderation|davinci|babbage)/;
 
 /**
  * An OpenAI or OpenAI-compatible upstream: the shared base with OpenAI's defaults. Keys may carry
