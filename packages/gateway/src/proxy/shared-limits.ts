@@ -87,6 +87,15 @@ export class SharedTokenLimits {
         this.counters.get(names.dailyTokens).then((used) => (Math.max(used, own) >= max ? "dailyTokens" : undefined)),
       );
     }
+    if (token.dailyTokens !== undefined) {
+      const max = token.dailyTokens;
+      // This instance's own count covers a quota set during the day (the counter starts then).
+      const local = this.meter.local("token", token.id);
+      const own = local ? local.promptTokens + local.completionTokens : 0;
+      calls.push(
+        this.counters.get(names.dailyTokens).then((used) => (Math.max(used, own) >= max ? "dailyTokens" : undefined)),
+      );
+    }
     const settled = await Promise.allSettled(calls);
     const refused = settled.map((s) => (s.status === "fulfilled" ? s.value : "failed")).filter(Boolean);
     if (refused.length > 0) {
