@@ -8,6 +8,7 @@ export default defineConfig({
     "src/redis.ts",
     "src/cloudflare-kv.ts",
     "src/cloudflare-d1.ts",
+    "src/cloudflare-do.ts",
     "src/cli.ts",
   ],
   format: ["esm"],
