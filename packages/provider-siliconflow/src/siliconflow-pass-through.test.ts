@@ -64,22 +64,34 @@ describe("SiliconFlow routes the gateway has no route for", () => {
   });
 
   it("fails over from a dead key, resending a multipart upload byte for byte with its content type", async () => {
-    const upload = await voiceUpload();
-    // Random selection: repeat until the dead key was drawn once (then it is out of the pool).
-    for (let i = 0; i < 20 && !e2e.mock.requestsByKey.get(DEAD); i++) {
-      const res = await call("/siliconflow/v1/uploads/audio/voice", {
-        method: "POST",
-        headers: { "content-type": upload.contentType },
-        body: upload.bytes,
-      });
-      expect(res.status).toBe(200);
-      expect(((await res.json()) as { uri: string }).uri).toMatch(/^speech:my-voice:/);
-      const sent = lastUpstream();
-      expect(sent?.key).toBe(OK);
-      expect(sent?.headers["content-type"]).toBe(upload.contentType);
-      expect(new Uint8Array(sent?.body ?? [])).toEqual(upload.bytes);
+    // A gateway of its own, so the dead key is surely still in its pool when the uploads start.
+    const fresh = await startSiliconFlowE2E([
+      [DEAD, "invalid"],
+      [OK, "ok"],
+    ]);
+    try {
+      const upload = await voiceUpload();
+      // Random selection: repeat until the dead key was drawn once (then it is out of the pool).
+      for (let i = 0; i < 20 && !fresh.mock.requestsByKey.get(DEAD); i++) {
+        const res = await fetch(`${fresh.origin}/siliconflow/v1/uploads/audio/voice`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${CLIENT}`, "content-type": upload.contentType },
+          body: upload.bytes,
+        });
+        expect(res.status).toBe(200);
+        expect(((await res.json()) as { uri: string }).uri).toMatch(/^speech:my-voice:/);
+        const sent = fresh.mock.requests.at(-1);
+        expect(sent?.key).toBe(OK);
+        expect(sent?.headers["content-type"]).toBe(upload.contentType);
+        expect(new Uint8Array(sent?.body ?? [])).toEqual(upload.bytes);
+      }
+      expect(fresh.mock.requestsByKey.get(DEAD)).toBe(1);
+      // The dead key's own attempt carried the same bytes.
+      const dead = fresh.mock.requests.find((r) => r.key === DEAD);
+      expect(new Uint8Array(dead?.body ?? [])).toEqual(upload.bytes);
+    } finally {
+      await fresh.close();
     }
-    expect(e2e.mock.requestsByKey.get(DEAD)).toBe(1);
   });
 
   it("passes a binary body through byte for byte, and the upstream's own answer as it is", async () => {
