@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts"],
-    testTimeout: 20_000,
+    // The limits tests wait for the start of a calendar minute (up to ~21 s) before they count.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
   },
 });

@@ -93,7 +93,9 @@ describe("SiliconFlow routes the gateway has no route for", () => {
       await fresh.close();
     }
   });
+});
 
+describe("SiliconFlow pass-through bodies and route precedence", () => {
   it("passes a binary body through byte for byte, and the upstream's own answer as it is", async () => {
     const bytes = new Uint8Array(1024).map((_, i) => (i * 7) % 256);
     const res = await call("/siliconflow/v1/files/raw-upload", {
