@@ -116,6 +116,18 @@ export const OTHER_VARIABLES: ReadonlyArray<{ name: string; kind: string; descri
     description: "The D1 database of `examples/workers-d1` (`[[d1_databases]]` in wrangler.toml).",
   },
   {
+    name: "KEYHIVE_COORDINATOR",
+    kind: "Workers binding",
+    description:
+      "The Durable Object namespace of `examples/workers-do` (`KeyhiveCoordinator`, `[[durable_objects.bindings]]` in wrangler.toml).",
+  },
+  {
+    name: "KEYHIVE_COORDINATOR_LOCATION",
+    kind: "Workers var",
+    description:
+      "`examples/workers-do`: the `locationHint` the coordinator object is created with (`weur`, `enam`, `apac`, …; no effect once it exists).",
+  },
+  {
     name: "KEYHIVE_NEW_ENCRYPTION_KEY",
     kind: "secret",
     description: "The new key of `keyhive-storage rotate-key` (read by that command, not by the gateway).",
