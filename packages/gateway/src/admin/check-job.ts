@@ -6,63 +6,20 @@
  * On Node a job runs by itself in the background. On Workers nothing outlives a request, so
  * `run(budget)` works a bounded chunk per call (the `/step` route, driven by the UI or a cron).
  */
-import type * as z from "zod/mini";
-import type { KeyPool } from "../pool/key-pool.js";
 import type { KeyCheckResult, Provider } from "../spec/provider.js";
 import { redact } from "../util/mask.js";
-import type { checkJobView, checkResultEvent } from "./schemas/checks.js";
+import type {
+  CheckEvent,
+  CheckJobDeps,
+  CheckJobSettings,
+  CheckJobState,
+  CheckJobUpdate,
+  CheckJobView,
+  CheckResultEvent,
+  JobStatus,
+} from "./check-job-types.js";
 
-export type CheckInterval = { mode: "fixed"; ms: number } | { mode: "random"; minMs: number; maxMs: number };
-
-export interface CheckJobSettings {
-  /** Checks in flight at once. @default 10 */
-  concurrency: number;
-  /** Pause of each worker after a check. @default { mode: "random", minMs: 500, maxMs: 1500 } */
-  interval: CheckInterval;
-  /** Extra attempts for a check that could not complete (network error, 5xx). @default 1 */
-  retries: number;
-  /** @default 2000 */
-  retryIntervalMs: number;
-  /** Time limit of one check. @default 30000 */
-  timeoutMs?: number;
-}
-
-export type JobStatus = "running" | "stopped" | "done";
-
-/** A job's progress as the API shows it (the shape is in `schemas/checks.ts`). */
-export type CheckJobView = z.output<typeof checkJobView>;
-
-/** One checked key, as subscribers and the event stream see it. */
-export type CheckResultEvent = z.output<typeof checkResultEvent>;
-
-export type CheckEvent =
-  | { type: "progress"; job: CheckJobView }
-  | { type: "result"; result: CheckResultEvent }
-  | { type: "done"; job: CheckJobView };
-
-/** A job as persisted between `/step` calls where no background work exists (Workers). */
-export interface CheckJobState {
-  id: string;
-  ids: string[];
-  settings: CheckJobSettings;
-  status: JobStatus;
-  next: number;
-  done: number;
-  results: CheckJobView["results"];
-  startedAt: number;
-  finishedAt?: number;
-}
-
-export interface CheckJobDeps {
-  pool: KeyPool;
-  providers: ReadonlyMap<string, Provider>;
-  now: () => number;
-  onError?: (error: unknown) => void;
-  /** @default Math.random */
-  random?: () => number;
-  /** Whether jobs run by themselves; when false a client or cron must call `/step`. @default true */
-  background?: boolean;
-}
+export type * from "./check-job-types.js";
 
 export class CheckJob {
   status: JobStatus = "running";
@@ -76,13 +33,21 @@ export class CheckJob {
   private readonly controller = new AbortController();
   private running: Promise<void> | undefined;
   private lastProgressAt = 0;
+  private current: CheckJobSettings;
+  private revision = 0;
+  /** Workers of the current run; more are started when concurrency is raised mid-run. */
+  private workers = 0;
+  private addWorkers: (() => void) | undefined;
+  /** Wakes workers waiting out an interval, so a changed interval applies to that wait. */
+  private readonly settingsChanged = new Set<() => void>();
 
   constructor(
     readonly id: string,
     ids: readonly string[],
-    readonly settings: CheckJobSettings,
+    settings: CheckJobSettings,
     private readonly deps: CheckJobDeps,
   ) {
+    this.current = { ...settings };
     this.queue = [...ids];
     this.startedAt = deps.now();
     if (this.queue.length === 0) this.finish("done");
@@ -90,6 +55,25 @@ export class CheckJob {
 
   get total(): number {
     return this.queue.length;
+  }
+
+  get settings(): CheckJobSettings {
+    return this.current;
+  }
+
+  get settingsRevision(): number {
+    return this.revision;
+  }
+
+  /**
+   * Changes a running job's pace. A higher concurrency starts workers now; a lower one lets
+   * workers end after their current check. A new interval applies to waits under way too.
+   */
+  update(change: CheckJobUpdate, revision = this.revision + 1): void {
+    this.current = { ...this.current, ...change };
+    this.revision = revision;
+    this.addWorkers?.();
+    for (const wake of this.settingsChanged) wake();
   }
 
   /** Continues a persisted job (Workers: each `/step` may land on another isolate). */
@@ -101,6 +85,7 @@ export class CheckJob {
     job.results = { ...state.results };
     job.startedAt = state.startedAt;
     job.finishedAt = state.finishedAt;
+    job.revision = state.settingsRevision ?? 0;
     return job;
   }
 
@@ -110,6 +95,7 @@ export class CheckJob {
       id: this.id,
       ids: this.queue,
       settings: this.settings,
+      settingsRevision: this.revision,
       status: this.status,
       next: this.next,
       done: this.done,
@@ -138,6 +124,12 @@ export class CheckJob {
       startedAt: this.startedAt,
       ...(this.finishedAt !== undefined ? { finishedAt: this.finishedAt } : {}),
       needsSteps: this.deps.background === false && this.status === "running",
+      settings: {
+        concurrency: this.settings.concurrency,
+        interval: this.settings.interval,
+        retries: this.settings.retries,
+        retryIntervalMs: this.settings.retryIntervalMs,
+      },
     };
   }
 
@@ -167,8 +159,10 @@ export class CheckJob {
   private async work(budget: number): Promise<void> {
     let attempts = 0;
     const { pool, providers } = this.deps;
+    // A worker leaves when there are more workers than the (possibly lowered) concurrency.
+    const surplus = () => this.workers > this.settings.concurrency;
     const worker = async () => {
-      while (this.status === "running" && this.next < this.queue.length && attempts < budget) {
+      while (this.status === "running" && this.next < this.queue.length && attempts < budget && !surplus()) {
         const id = this.queue[this.next++] as string;
         const record = pool.get(id);
         const provider = record && providers.get(record.provider);
@@ -195,11 +189,25 @@ export class CheckJob {
           ...(result.status === "valid" || result.status === "exhausted" ? { balance: result.balance } : {}),
           ...(result.message ? { message: redact(result.message, [record.secret]) } : {}),
         });
-        if (this.next < this.queue.length) await this.pause(this.intervalMs());
+        if (this.next < this.queue.length && !surplus()) await this.waitInterval();
       }
     };
-    const workers = Math.max(1, Math.min(this.settings.concurrency, this.queue.length - this.next));
-    await Promise.all(Array.from({ length: workers }, worker));
+    await new Promise<void>((resolve) => {
+      const started = (run: Promise<void>) =>
+        run.finally(() => {
+          if (--this.workers === 0) resolve();
+        });
+      this.addWorkers = () => {
+        const wanted = Math.min(this.settings.concurrency, this.queue.length - this.next);
+        while (this.workers < wanted && attempts < budget) {
+          this.workers++;
+          void started(worker());
+        }
+      };
+      this.addWorkers();
+      if (this.workers === 0) resolve();
+    });
+    this.addWorkers = undefined;
     await pool.flush().catch((error) => this.deps.onError?.(error));
     if (this.status === "running" && this.done >= this.total) this.finish("done");
     else this.emit({ type: "progress", job: this.view() });
@@ -251,17 +259,31 @@ export class CheckJob {
     return interval.minMs + Math.floor(random() * (interval.maxMs - interval.minMs + 1));
   }
 
-  /** Sleeps, waking early when the job stops. */
-  private pause(ms: number): Promise<void> {
+  /** Waits the interval; when the interval changes meanwhile, the wait is measured against the new one. */
+  private async waitInterval(): Promise<void> {
+    const start = Date.now();
+    for (;;) {
+      const revision = this.revision;
+      const left = start + this.intervalMs() - Date.now();
+      if (left <= 0) return;
+      await this.pause(left, true);
+      if (this.revision === revision || this.status !== "running") return;
+    }
+  }
+
+  /** Sleeps, waking early when the job stops (or, if `wakeOnChange`, when its settings change). */
+  private pause(ms: number, wakeOnChange = false): Promise<void> {
     if (ms <= 0 || this.controller.signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.controller.signal.removeEventListener("abort", done);
+        this.settingsChanged.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
       this.controller.signal.addEventListener("abort", done, { once: true });
+      if (wakeOnChange) this.settingsChanged.add(done);
     });
   }
 }

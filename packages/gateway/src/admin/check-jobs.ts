@@ -1,6 +1,12 @@
 /** The check jobs of an instance, in memory or persisted between steps (Workers). */
 import { randomSecret } from "../util/crypto.js";
-import { CheckJob, type CheckJobDeps, type CheckJobSettings, type CheckJobState } from "./check-job.js";
+import {
+  CheckJob,
+  type CheckJobDeps,
+  type CheckJobSettings,
+  type CheckJobState,
+  type CheckJobUpdate,
+} from "./check-job.js";
 
 export {
   type CheckEvent,
@@ -9,6 +15,7 @@ export {
   type CheckJobDeps,
   type CheckJobSettings,
   type CheckJobState,
+  type CheckJobUpdate,
   type CheckJobView,
   type CheckResultEvent,
   type JobStatus,
@@ -58,8 +65,13 @@ export class CheckJobs {
     const state = await store.get<CheckJobState>(jobName(id));
     if (!state || typeof state !== "object" || !Array.isArray(state.ids)) return this.jobs.get(id);
     const local = this.jobs.get(id);
-    // A local job that is further along (or mid-step) is fresher than storage.
-    if (local && local.view().done >= state.done) return local;
+    // A local job that is further along (or mid-step) is fresher than storage, except for
+    // settings another isolate changed since.
+    if (local && local.view().done >= state.done) {
+      const revision = state.settingsRevision ?? 0;
+      if (revision > local.settingsRevision) local.update(state.settings, revision);
+      return local;
+    }
     const job = CheckJob.restore(state, this.options);
     this.remember(job);
     return job;
@@ -68,6 +80,12 @@ export class CheckJobs {
   /** Runs a bounded chunk of a job and saves its progress. */
   async step(job: CheckJob, budget: number): Promise<void> {
     if (job.status === "running") await job.run(budget);
+    if (this.persisted) await this.save(job);
+  }
+
+  /** Changes a running job's concurrency or interval (where jobs are persisted, for every isolate). */
+  async update(job: CheckJob, change: CheckJobUpdate): Promise<void> {
+    job.update(change);
     if (this.persisted) await this.save(job);
   }
 

@@ -1,11 +1,11 @@
-/** Batch checks: start, watch (JSON or SSE), stop, and step (Workers). Shapes: `schemas/checks.ts`. */
-import { Hono } from "hono";
+/** Batch checks: start, watch (JSON or SSE), change pace, stop, and step (Workers). Shapes: `schemas/checks.ts`. */
+import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { KeyPool } from "../pool/key-pool.js";
 import { errors } from "../spec/errors.js";
 import type { CheckEvent, CheckJob, CheckJobs } from "./check-jobs.js";
 import { matchesFilter } from "./key-filter.js";
-import { checkStartBody, checkStepBody } from "./schemas/checks.js";
+import { checkStartBody, checkStepBody, checkUpdateBody } from "./schemas/checks.js";
 import { readJson } from "./validate.js";
 
 export interface ChecksRoutesDeps {
@@ -39,6 +39,14 @@ export function checksRoutes(deps: ChecksRoutesDeps) {
 
   app.get("/:jobId", async (c) => c.json((await jobOf(c.req.param("jobId"))).view()));
 
+  app.patch("/:jobId", async (c) => {
+    const job = await jobOf(c.req.param("jobId"));
+    const change = await readJson(c, checkUpdateBody);
+    if (job.status !== "running") throw errors.conflict(`Check job '${job.id}' is ${job.status}.`, "job_finished");
+    await deps.jobs.update(job, change);
+    return c.json(job.view());
+  });
+
   app.post("/:jobId/stop", async (c) => {
     const job = await jobOf(c.req.param("jobId"));
     await deps.jobs.stop(job);
@@ -52,48 +60,50 @@ export function checksRoutes(deps: ChecksRoutesDeps) {
     return c.json(job.view());
   });
 
-  app.get("/:jobId/events", async (c) => {
-    const job = await jobOf(c.req.param("jobId"));
-    return streamSSE(c, async (stream) => {
-      const queue: CheckEvent[] = [];
-      let wake: (() => void) | undefined;
-      const push = (event: CheckEvent) => {
-        queue.push(event);
-        wake?.();
-      };
-      const unsubscribe = job.subscribe(push);
-      stream.onAbort(() => {
-        unsubscribe();
-        wake?.();
-      });
-      const heartbeat = setInterval(() => void stream.write(": ping\n\n").catch(() => {}), deps.heartbeatMs ?? 15_000);
-      try {
-        await stream.writeSSE({ event: "progress", data: JSON.stringify(job.view()) });
-        if (job.status !== "running") {
-          await stream.writeSSE({ event: "done", data: JSON.stringify(job.view()) });
-          return;
-        }
-        // Nothing advances this job unless someone steps it: end the stream so the client
-        // falls back to driving `/step` (an EventSource reports the end as an error).
-        if (!deps.background) return;
-        for (;;) {
-          while (queue.length === 0 && !stream.aborted) {
-            await new Promise<void>((resolve) => {
-              wake = resolve;
-            });
-          }
-          if (stream.aborted) return;
-          const event = queue.shift() as CheckEvent;
-          const data = JSON.stringify(event.type === "result" ? event.result : event.job);
-          await stream.writeSSE({ event: event.type, data });
-          if (event.type === "done") return;
-        }
-      } finally {
-        clearInterval(heartbeat);
-        unsubscribe();
-      }
-    });
-  });
+  app.get("/:jobId/events", async (c) => streamEvents(c, await jobOf(c.req.param("jobId")), deps));
 
   return app;
+}
+
+/** A job's events as SSE: its current state, then (with background work) every event until done. */
+function streamEvents(c: Context, job: CheckJob, deps: ChecksRoutesDeps) {
+  return streamSSE(c, async (stream) => {
+    const queue: CheckEvent[] = [];
+    let wake: (() => void) | undefined;
+    const push = (event: CheckEvent) => {
+      queue.push(event);
+      wake?.();
+    };
+    const unsubscribe = job.subscribe(push);
+    stream.onAbort(() => {
+      unsubscribe();
+      wake?.();
+    });
+    const heartbeat = setInterval(() => void stream.write(": ping\n\n").catch(() => {}), deps.heartbeatMs ?? 15_000);
+    try {
+      await stream.writeSSE({ event: "progress", data: JSON.stringify(job.view()) });
+      if (job.status !== "running") {
+        await stream.writeSSE({ event: "done", data: JSON.stringify(job.view()) });
+        return;
+      }
+      // Nothing advances this job unless someone steps it: end the stream so the client
+      // falls back to driving `/step` (an EventSource reports the end as an error).
+      if (!deps.background) return;
+      for (;;) {
+        while (queue.length === 0 && !stream.aborted) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+        }
+        if (stream.aborted) return;
+        const event = queue.shift() as CheckEvent;
+        const data = JSON.stringify(event.type === "result" ? event.result : event.job);
+        await stream.writeSSE({ event: event.type, data });
+        if (event.type === "done") return;
+      }
+    } finally {
+      clearInterval(heartbeat);
+      unsubscribe();
+    }
+  });
 }

@@ -4,24 +4,34 @@ import { keyFilterSchema } from "../key-filter.js";
 import { described, epochMs, int, keyStatus, listOf } from "./common.js";
 import { describeRoutes } from "./route-table.js";
 
+const concurrency = int(1, 50);
+const interval = z.discriminatedUnion("mode", [
+  z.strictObject({ mode: z.literal("fixed"), ms: int(0, 60_000) }),
+  z
+    .strictObject({
+      mode: z.literal("random"),
+      minMs: int(0, 60_000),
+      maxMs: int(0, 60_000),
+    })
+    .check(z.refine((v) => v.maxMs >= v.minMs, { message: "maxMs must be ≥ minMs", path: ["maxMs"] })),
+]);
+
 export const checkSettingsSchema = z.strictObject({
-  concurrency: z._default(int(1, 50), 10),
-  interval: z._default(
-    z.discriminatedUnion("mode", [
-      z.strictObject({ mode: z.literal("fixed"), ms: int(0, 60_000) }),
-      z
-        .strictObject({
-          mode: z.literal("random"),
-          minMs: int(0, 60_000),
-          maxMs: int(0, 60_000),
-        })
-        .check(z.refine((v) => v.maxMs >= v.minMs, { message: "maxMs must be ≥ minMs", path: ["maxMs"] })),
-    ]),
-    { mode: "random", minMs: 500, maxMs: 1500 },
-  ),
+  concurrency: z._default(concurrency, 10),
+  interval: z._default(interval, { mode: "random", minMs: 500, maxMs: 1500 }),
   retries: z._default(int(0, 5), 1),
   retryIntervalMs: z._default(int(0, 60_000), 2000),
 });
+
+/** A running job's pace, changed live; the same bounds as when starting it. */
+export const checkUpdateBody = z
+  .strictObject({ concurrency: z.optional(concurrency), interval: z.optional(interval) })
+  .check(
+    z.refine((b) => b.concurrency !== undefined || b.interval !== undefined, {
+      message: "say what to change: concurrency or interval",
+      path: ["concurrency"],
+    }),
+  );
 
 export const checkStartBody = z
   .extend(checkSettingsSchema, {
@@ -60,6 +70,10 @@ export const checkJobView = z.strictObject({
   startedAt: epochMs(),
   finishedAt: z.optional(epochMs()),
   needsSteps: described(z.boolean(), "true while the job advances only through /step (Workers)"),
+  settings: described(
+    z.strictObject({ concurrency: z.number(), interval, retries: z.number(), retryIntervalMs: z.number() }),
+    "the job's current settings (concurrency and interval may change while it runs)",
+  ),
 });
 
 /** One checked key, as the event stream's `result` events carry it. */
@@ -108,6 +122,20 @@ export const checkRoutes = describeRoutes("Batch checks", [
     responses: {
       "200": { description: "the event stream (data: the job, or a checked key)", contentType: "text/event-stream" },
       "404": noJob,
+    },
+  },
+  {
+    method: "patch",
+    path: "/admin/api/checks/{jobId}",
+    summary: "Change a running job's concurrency or interval.",
+    description:
+      "A higher concurrency starts workers at once; a lower one lets workers end after their current check. A new interval applies to the next wait, and to waits under way (measured from their start). Where jobs are persisted (Workers) the change is saved, so every instance stepping the job uses it.",
+    body: checkUpdateBody,
+    responses: {
+      "200": job,
+      "400": { description: "invalid settings (`invalid_request`)" },
+      "404": noJob,
+      "409": { description: "the job is no longer running (`job_finished`)" },
     },
   },
   {
