@@ -42,8 +42,11 @@ export async function* exportStore(storage: Storage, options: ExportOptions = {}
     cursor = page.cursor;
   } while (cursor);
   for (const record of await storage.tokens.list()) yield line({ type: "token", record });
-  for (const [name, value] of Object.entries(await storage.settings.all()))
+  for (const [name, value] of Object.entries(await storage.settings.all())) {
+    // Job progress (`job.*`, e.g. check jobs) is transient state, not configuration.
+    if (name.startsWith("job.")) continue;
     if (includeAuth || !isAuthRecord(name)) yield line({ type: "setting", name, value });
+  }
   for (const entry of await storage.history.query({ since: options.historySince ?? 0 }))
     yield line({ type: "history", entry });
 }

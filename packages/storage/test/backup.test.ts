@@ -11,6 +11,7 @@ import { exportStore, importStore } from "../src/backup.js";
 import { D1_MIGRATION_SQL } from "../src/cloudflare-d1.js";
 import { withEncryption } from "../src/encryption.js";
 import { createFsStorage } from "../src/fs.js";
+import { createMemoryStorage } from "../src/memory.js";
 import { createRedisStorage } from "../src/redis.js";
 
 let server: RedisServer;
@@ -148,5 +149,17 @@ describe("backup and migration", () => {
 describe("D1 migration", () => {
   it("ships migrations/0001_init.sql equal to the exported D1_MIGRATION_SQL", async () => {
     expect(await readFile(new URL("../migrations/0001_init.sql", import.meta.url), "utf8")).toBe(D1_MIGRATION_SQL);
+  });
+});
+
+describe("exportStore and transient state", () => {
+  it("leaves job progress records (job.*) out of a backup", async () => {
+    const storage = createMemoryStorage();
+    await storage.settings.set("job.check.abc", { id: "abc", done: 3 });
+    await storage.settings.set("setting.retries", 2);
+    let text = "";
+    for await (const line of exportStore(storage)) text += line;
+    expect(text).toContain("setting.retries");
+    expect(text).not.toContain("job.check.abc");
   });
 });
