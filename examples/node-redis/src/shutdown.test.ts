@@ -219,7 +219,7 @@ describe("SIGTERM on the real Node + Redis process", () => {
 
     const { code, at } = await gateway.exited;
     expect(code).toBe(1);
-    expect(at - secondAt).toBeLessThan(500);
+    expect(at - secondAt).toBeLessThan(1_500); // the stream alone would run for seconds more
     expect(gateway.output()).toContain("SIGINT again: exiting without waiting (status 1)");
     await stream.closed;
     expect(stream.received()).not.toContain("[DONE]");
