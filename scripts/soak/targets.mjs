@@ -20,7 +20,9 @@ export async function startTarget(runtime, { upstream, password, token, recheckM
     OPENAI_BASE_URL: upstream,
     KEYHIVE_RECHECK_INTERVAL_MS: String(recheckMs),
   };
-  if (runtime === "node") return startProcess(process.execPath, ["dist/main.js"], join(root, "examples/node"), env);
+  if (runtime === "node")
+    // The inspector (loopback, a free port) lets the soak read the live heap after a full GC.
+    return startProcess(process.execPath, ["--inspect=127.0.0.1:0", "dist/main.js"], join(root, "examples/node"), env);
   if (runtime === "bun")
     return startProcess(join(root, "node_modules/.bin/bun"), ["run", "src/main.ts"], join(root, "examples/bun"), env);
   if (runtime === "workerd") return startWorkerd(env, recheckMs);
@@ -66,9 +68,11 @@ async function startProcess(command, args, cwd, env) {
       reject(new Error(`gateway exited (${code}) at start:\n${stdout}\n${stderr.join("\n")}`));
     });
   });
+  const inspector = stderr.map((line) => /Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1]).find(Boolean);
   return {
     url,
     pid: child.pid,
+    inspector,
     stderr,
     exitCode: () => exitCode,
     exited,

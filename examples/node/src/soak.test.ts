@@ -9,6 +9,9 @@ it(
     expect(status, output).toBe(0);
     expect(report?.failures).toEqual([]);
     expect(Object.values(report?.checks ?? {}).every(Boolean)).toBe(true);
+    // Memory is judged on the live heap after a full GC (read through the inspector), not on RSS.
+    expect(report?.checks).toHaveProperty(["live heap growth ≤ 10%"], true);
+    console.log(output.split("\n").find((line) => line.includes("live heap after a full GC")));
     const requests = report?.requests;
     expect(requests?.requests).toBeGreaterThan(60 * 50);
     // Some requests of each kind were answered, interrupted mid-stream and aborted by the client.
