@@ -22,6 +22,7 @@ import { CheckJobs } from "./check-jobs.js";
 import { checksRoutes } from "./checks-routes.js";
 import { exportRoutes } from "./export-routes.js";
 import { ID_ROUTE, validateIds } from "./ids.js";
+import { importRoutes } from "./import-routes.js";
 import { instanceRoutes } from "./instance-routes.js";
 import { keysRoutes } from "./keys-routes.js";
 import { LoginLimiter } from "./login-limiter.js";
@@ -111,6 +112,7 @@ function adminBodyLimit(): MiddlewareHandler {
     const path = c.req.path.replace(/\/+$/, "");
     if (path.endsWith("/admin/api/restore")) return restore(c, next);
     if (path.endsWith("/admin/api/keys") && c.req.method === "POST") return keys(c, next);
+    if (path.endsWith("/admin/api/keys/import") && c.req.method === "POST") return keys(c, next);
     return small(c, next);
   };
 }
@@ -155,6 +157,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   api.use(ID_ROUTE, validateIds());
   api.route("/", sessionRoutes(authDeps));
   api.route("/admin-tokens", adminTokensRoutes({ storage, now }));
+  api.route("/keys/import", importRoutes({ storage, pool, providers, jobs, now }));
   api.route("/keys", keysRoutes({ storage, pool, providers, jobs, now }));
   api.route("/checks", checksRoutes({ pool, jobs, background: deps.backgroundJobs ?? true }));
   api.route("/export", exportRoutes({ pool, now }));

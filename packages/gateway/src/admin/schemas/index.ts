@@ -2,6 +2,7 @@
 import { authRoutes } from "./auth.js";
 import { checkRoutes } from "./checks.js";
 import { dataRoutes } from "./data.js";
+import { keyImportRoutes } from "./import.js";
 import { instanceRoutes } from "./instance.js";
 import { keyRoutes } from "./keys.js";
 import { publicRoutes } from "./public.js";
@@ -13,6 +14,7 @@ import { tokenRoutes } from "./tokens.js";
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...authRoutes,
   ...keyRoutes,
+  ...keyImportRoutes,
   ...checkRoutes,
   ...dataRoutes,
   ...tokenRoutes,
