@@ -1,7 +1,9 @@
 import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as z from "zod/mini";
 import { ADMIN_PASSWORD, adminCall, FAKE, startRig, type TestRig } from "../../test/support/index.js";
 import { IMPORT_FORMATS } from "./import-formats.js";
+import { importResult } from "./schemas/import.js";
 import { MAX_KEYS_PER_CALL } from "./schemas/keys.js";
 
 type ErrorBody = { error: { message: string; code: string; param: string | null } };
@@ -125,6 +127,7 @@ describe("key import: limits, auth and checks", () => {
     const body = (await res.json()) as { added: { id: string }[]; check?: { jobId: string; total: number } };
     expect(body.added).toHaveLength(2);
     expect(body.check?.total).toBe(2);
+    expect(z.safeParse(importResult, body).success).toBe(true);
     let job: { status: string; total?: number } = { status: "running" };
     for (let i = 0; i < 100 && job.status === "running"; i++) {
       job = (await (await adminCall(rig, `/admin/api/checks/${body.check?.jobId}`)).json()) as typeof job;

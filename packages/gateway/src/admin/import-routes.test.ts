@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as z from "zod/mini";
 import { adminCall, FAKE, startRig, type TestRig } from "../../test/support/index.js";
+import { importResult } from "./schemas/import.js";
 
 type ImportBody = {
   format: string;
@@ -67,6 +69,8 @@ describe("key import: lists and key|balance", () => {
     ]);
     expect(body.rejected[2]?.key).not.toBe("short");
     expect(body.balances).toBe(1);
+    // The documented shape, strict objects included.
+    expect(z.safeParse(importResult, body).success).toBe(true);
   });
 
   it("counts a second import as duplicates and leaves their balances alone", async () => {
@@ -102,13 +106,14 @@ describe("key import: the seed tools' data", () => {
     expect((await keyOf(rig, body.added[0]?.id as string)).balance).toBe(14.2);
   });
 
-  it("reads wrangler d1 execute --json output (detected with format=auto)", async () => {
+  it("reads wrangler d1 execute --json output sent as curl's default form type (detected with format=auto)", async () => {
     const rows = [
       { key: "sk-d1-aaaa-000001", balance: 9.75, added: "2025-01-01 00:00:00", last_updated: "2025-02-01 00:00:00" },
       { key: "sk-d1-aaaa-000002", balance: 0.5, added: "2025-01-02 00:00:00", last_updated: "2025-02-02 00:00:00" },
     ];
     const dump = JSON.stringify([{ results: rows, success: true, meta: { duration: 1 } }], null, 2);
-    const body = (await (await importDump(rig, `provider=${FAKE}`, dump)).json()) as ImportBody;
+    const form = "application/x-www-form-urlencoded"; // what `curl --data-binary @keys.json` sends
+    const body = (await (await importDump(rig, `provider=${FAKE}`, dump, form)).json()) as ImportBody;
     expect(body).toMatchObject({ format: "seed-d1", balances: 2, rejected: [] });
     expect(await Promise.all(body.added.map(async (k) => (await keyOf(rig, k.id)).balance))).toEqual([9.75, 0.5]);
   });
