@@ -62,6 +62,9 @@ export function withCoordinator(storage: Storage, options: CoordinatorOptions): 
   const settings: SettingsStore = {
     ...storage.settings,
     set: async (name, value) => bumpAfter(call, () => storage.settings.set(name, value)),
+    ...(storage.settings.delete
+      ? { delete: async (name: string) => bumpAfter(call, () => storage.settings.delete?.(name) ?? Promise.resolve()) }
+      : {}),
   };
   return {
     specificationVersion: storage.specificationVersion,

@@ -61,6 +61,11 @@ export function createD1SettingsStore(ctx: D1Context): SettingsStore {
       const upsert = db.prepare("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)");
       await db.batch([upsert.bind(name, JSON.stringify(value)), bumpRevision(ctx)]);
     },
+    async delete(name) {
+      assertRecordName("setting name", name);
+      await init();
+      await db.batch([db.prepare("DELETE FROM settings WHERE name = ?").bind(name), bumpRevision(ctx)]);
+    },
     async all() {
       await init();
       const { results } = await db.prepare("SELECT name, value FROM settings").all<{ name: string; value: string }>();

@@ -58,6 +58,9 @@ export function withEncryption(storage: Storage, options: EncryptionOptions): St
   const settings: SettingsStore = {
     get: async <T>(name: string) => (await openValue(name, await storage.settings.get(name))) as T | undefined,
     set: async (name, value) => storage.settings.set(name, await sealValue(name, value)),
+    ...(storage.settings.delete
+      ? { delete: (name: string) => storage.settings.delete?.(name) ?? Promise.resolve() }
+      : {}),
     all: async () => {
       const out: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(await storage.settings.all()))

@@ -146,6 +146,10 @@ function settingsStoreOf(store: Unstorage, k: PathOf, bumpRevision: () => Promis
       await store.setItem(setting(name), value as never);
       await bumpRevision();
     },
+    async delete(name) {
+      await store.removeItem(setting(name));
+      await bumpRevision();
+    },
     async all() {
       const paths = await store.getKeys(k("settings"));
       const out: Record<string, unknown> = {};

@@ -18,6 +18,8 @@ import { AdminCredentials, adminAuth } from "./admin-auth.js";
 import { adminTokensRoutes } from "./admin-tokens-routes.js";
 import { loginRoutes, sessionRoutes } from "./auth-routes.js";
 import { backupRoutes } from "./backup-routes.js";
+import { bulkJobRoutes } from "./bulk-job-routes.js";
+import { BulkJobs } from "./bulk-jobs.js";
 import { CheckJobs } from "./check-jobs.js";
 import { checksRoutes } from "./checks-routes.js";
 import { exportRoutes } from "./export-routes.js";
@@ -139,6 +141,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
     background: deps.backgroundJobs ?? true,
     store: storage.settings,
   });
+  const bulk = new BulkJobs(storage, now);
   const authDeps = {
     storage,
     sessions,
@@ -158,7 +161,8 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   api.route("/", sessionRoutes(authDeps));
   api.route("/admin-tokens", adminTokensRoutes({ storage, now }));
   api.route("/keys/import", importRoutes({ storage, pool, providers, jobs, now }));
-  api.route("/keys", keysRoutes({ storage, pool, providers, jobs, now }));
+  api.route("/keys", keysRoutes({ storage, pool, providers, jobs, bulk, now }));
+  api.route("/jobs/bulk", bulkJobRoutes(bulk));
   api.route("/checks", checksRoutes({ pool, jobs, background: deps.backgroundJobs ?? true }));
   api.route("/export", exportRoutes({ pool, now }));
   api.route("/tokens", tokensRoutes({ storage, usage, now, onStateChanged: deps.onStateChanged }));

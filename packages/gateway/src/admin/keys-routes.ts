@@ -3,15 +3,17 @@
  * patch, bulk enable/disable/delete. Every change is written to storage and applied to the pool.
  * The shapes are in `schemas/keys.ts`.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { KeyPool } from "../pool/key-pool.js";
 import { errors } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
 import type { KeyPatch, KeyRecord, Storage } from "../spec/storage.js";
 import { maskSecret } from "../util/mask.js";
+import { replayed, requestHash, runAttempt } from "./bulk-job-routes.js";
+import { BULK_CHUNK, type BulkJob, type BulkJobs, type BulkKind, idempotencyKeyOf } from "./bulk-jobs.js";
 import type { CheckJobs } from "./check-jobs.js";
 import { type KeyFilter, matchesFilter, sortKeys } from "./key-filter.js";
-import { addKeys } from "./keys-add.js";
+import { prepareKeys, replayAddKeys, storeKeys } from "./keys-add.js";
 import { addKeysBody, keyBulkBody, keyDeleteBody, keyListQuery, keyPatchBody } from "./schemas/keys.js";
 import { readJson, readQuery } from "./validate.js";
 
@@ -22,6 +24,8 @@ export interface KeysRoutesDeps {
   pool: KeyPool;
   providers: ReadonlyMap<string, Provider>;
   jobs?: CheckJobs;
+  /** Bulk writes with an `Idempotency-Key`; without it the header is refused (400). */
+  bulk?: BulkJobs;
   now?: () => number;
 }
 
@@ -54,14 +58,27 @@ function keyOperations(deps: KeysRoutesDeps) {
         .keysOf()
         .filter((r) => (!wanted || wanted.has(r.id)) && (!body.filter || matchesFilter(r, body.filter)));
     },
-    /** Applies a patch in memory and writes it through now (not just behind). */
-    async patch(ids: string[], patch: KeyPatch) {
-      for (const id of ids) deps.pool.patch(id, patch);
-      await deps.pool.flushWrites();
+    /** Applies a patch in memory and writes it through now, a chunk at a time (progress in `job`). */
+    async patch(ids: string[], patch: KeyPatch, job?: BulkJob) {
+      const before = job?.record.affected ?? 0;
+      for (let start = 0; start < ids.length; start += BULK_CHUNK) {
+        const chunk = ids.slice(start, start + BULK_CHUNK);
+        for (const id of chunk) deps.pool.patch(id, patch);
+        await deps.pool.flushWrites();
+        await job?.progress(before + start + chunk.length, before + start + chunk.length);
+      }
+      return before + ids.length;
     },
-    async remove(ids: string[]) {
-      const deleted = ids.length > 0 ? await deps.storage.keys.delete(ids) : 0;
-      for (const id of ids) deps.pool.forget(id);
+    /** Deletes a chunk at a time; with a job, counts what earlier attempts deleted too. */
+    async remove(ids: string[], job?: BulkJob) {
+      const before = job?.record.affected ?? 0;
+      let deleted = before;
+      for (let start = 0; start < ids.length; start += BULK_CHUNK) {
+        const chunk = ids.slice(start, start + BULK_CHUNK);
+        deleted += await deps.storage.keys.delete(chunk);
+        for (const id of chunk) deps.pool.forget(id);
+        await job?.progress(before + start + chunk.length, deleted);
+      }
       return deleted;
     },
     getOr404(id: string): KeyRecord {
@@ -72,15 +89,67 @@ function keyOperations(deps: KeysRoutesDeps) {
   };
 }
 
+/** The writes of many keys — add, bulk action, delete — each a bulk job with an `Idempotency-Key`. */
+function bulkWriteRoutes(app: Hono, deps: KeysRoutesDeps, keys: ReturnType<typeof keyOperations>) {
+  const now = deps.now ?? Date.now;
+  /** The request's bulk job: none without an `Idempotency-Key`, else started, resumed or replayed. */
+  const bulkStart = async (c: Context, kind: BulkKind, total: number, at = now()) => {
+    const id = idempotencyKeyOf(c.req.header("idempotency-key"));
+    if (id === undefined) return undefined;
+    if (!deps.bulk) throw errors.badRequest("This gateway keeps no bulk jobs: send no Idempotency-Key.");
+    return deps.bulk.start(id, kind, await requestHash(c), total, at);
+  };
+
+  app.post("/", async (c) => {
+    const input = await readJson(c, addKeysBody);
+    const at = now();
+    const prepared = await prepareKeys(deps, input, at);
+    const start = await bulkStart(c, "keys.add", prepared.records.length, at);
+    if (start?.replay) return replayed(c, replayAddKeys(prepared, start.record).result, start.record);
+    if (!start) {
+      const { result, created } = await storeKeys(deps, input, prepared);
+      return c.json(result, created ? 201 : 200);
+    }
+    return runAttempt(c, start.job, async () => {
+      const { result, created } = await storeKeys(deps, input, prepared, start.job);
+      return { body: result, status: created ? 201 : 200, record: { checkJob: result.check } };
+    });
+  });
+
+  app.post("/bulk", async (c) => {
+    const body = await readJson(c, keyBulkBody);
+    const ids = keys.select(body).map((r) => r.id);
+    const apply = (job?: BulkJob) =>
+      body.action === "delete"
+        ? keys.remove(ids, job)
+        : keys.patch(ids, togglePatch(body.action === "disable", now()), job);
+    const start = await bulkStart(c, "keys.bulk", ids.length);
+    if (start?.replay) return replayed(c, { affected: start.record.affected ?? 0 }, start.record);
+    if (!start) return c.json({ affected: await apply() });
+    return runAttempt(c, start.job, async () => {
+      const affected = await apply(start.job);
+      return { body: { affected }, status: 200, record: { affected } };
+    });
+  });
+
+  app.delete("/", async (c) => {
+    const ids = keys.select(await readJson(c, keyDeleteBody)).map((r) => r.id);
+    const start = await bulkStart(c, "keys.delete", ids.length);
+    if (start?.replay) return replayed(c, { deleted: start.record.affected ?? 0 }, start.record);
+    if (!start) return c.json({ deleted: await keys.remove(ids) });
+    return runAttempt(c, start.job, async () => {
+      const deleted = await keys.remove(ids, start.job);
+      return { body: { deleted }, status: 200, record: { affected: deleted } };
+    });
+  });
+}
+
 export function keysRoutes(deps: KeysRoutesDeps) {
   const now = deps.now ?? Date.now;
   const keys = keyOperations(deps);
   const app = new Hono();
 
-  app.post("/", async (c) => {
-    const { result, created } = await addKeys(deps, await readJson(c, addKeysBody), now());
-    return c.json(result, created ? 201 : 200);
-  });
+  bulkWriteRoutes(app, deps, keys);
 
   app.get("/", (c) => {
     const { sort, order, page, pageSize, ...filter } = readQuery(c, keyListQuery);
@@ -92,19 +161,6 @@ export function keysRoutes(deps: KeysRoutesDeps) {
     const start = (page - 1) * pageSize;
     const data = matched.slice(start, start + pageSize).map(publicKey);
     return c.json({ data, total: matched.length, page, pageSize });
-  });
-
-  app.post("/bulk", async (c) => {
-    const body = await readJson(c, keyBulkBody);
-    const ids = keys.select(body).map((r) => r.id);
-    if (body.action === "delete") return c.json({ affected: await keys.remove(ids) });
-    await keys.patch(ids, togglePatch(body.action === "disable", now()));
-    return c.json({ affected: ids.length });
-  });
-
-  app.delete("/", async (c) => {
-    const body = await readJson(c, keyDeleteBody);
-    return c.json({ deleted: await keys.remove(keys.select(body).map((r) => r.id)) });
   });
 
   app.get("/:id", (c) => c.json(publicKey(keys.getOr404(c.req.param("id")))));

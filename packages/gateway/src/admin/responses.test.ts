@@ -23,7 +23,10 @@ function expectShape(schema: z.core.$ZodType, value: unknown, what: string) {
 
 /** Seeds what every figure needs: keys with balances, history, a token, a finished check job, traffic. */
 async function seed(rig: TestRig) {
-  const added = await rig.addKeys(["sk-shape-ok-000001", "sk-shape-ok-000002", "sk-shape-xx-000003", "bad key"]);
+  const added = await adminCall(rig, "/admin/api/keys", {
+    json: { provider: "fake", keys: ["sk-shape-ok-000001", "sk-shape-ok-000002", "sk-shape-xx-000003", "bad key"] },
+    headers: { "idempotency-key": "shape-job" }, // a bulk job, for GET /admin/api/jobs/bulk/{id}
+  });
   expectShape(addKeysResult, await added.json(), "POST /admin/api/keys");
   const ids = rig.gateway.pool.keysOf().map((k) => k.id);
   rig.gateway.pool.patch(ids[0] as string, { balance: 14, tags: ["team-a"] });
@@ -67,6 +70,7 @@ describe("GET responses parse with their route's response schema", () => {
     const path = route.path
       .replace("/keys/{id}", `/keys/${ids.keyId}`)
       .replace("/tokens/{id}", `/tokens/${ids.tokenId}`)
+      .replace("/jobs/bulk/{id}", "/jobs/bulk/shape-job")
       .replace("{jobId}", ids.jobId);
     const variants: Record<string, string[]> = {
       "/admin/api/keys": ["", "?status=active,cooling&sort=balance&order=asc&pageSize=2", "?q=team-a"],

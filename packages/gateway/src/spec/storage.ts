@@ -142,6 +142,11 @@ export interface SettingsStore {
   get<T = unknown>(name: string): Promise<T | undefined>;
   set(name: string, value: unknown): Promise<void>;
   all(): Promise<Record<string, unknown>>;
+  /**
+   * Removes a record (moving the revision like `set`). Optional: without it the gateway never
+   * prunes what it wrote (finished bulk-job records stay; they are a few hundred bytes each).
+   */
+  delete?(name: string): Promise<void>;
 }
 
 export interface UsageCounters {

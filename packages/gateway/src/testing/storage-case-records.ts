@@ -54,6 +54,19 @@ export function feedAndTokenTests({ open, now, caps, setClockOffset }: StorageSu
     expect(await s.settings.get("missing")).toBeUndefined();
     expect(await s.settings.all()).toEqual({ strategy: { name: "weighted" }, adminHash: "x" });
   });
+
+  it("deletes a setting, if the store offers it, and moves the revision", async () => {
+    const s = await open();
+    if (!s.settings.delete) return; // optional in the contract: such a store never prunes
+    await s.settings.set("job.bulk.a", { state: "done" });
+    await s.settings.set("keep", 1);
+    const before = await s.revision();
+    await s.settings.delete("job.bulk.a");
+    await s.settings.delete("never-set");
+    expect(await s.revision()).not.toBe(before);
+    expect(await s.settings.get("job.bulk.a")).toBeUndefined();
+    expect(await s.settings.all()).toEqual({ keep: 1 });
+  });
 }
 
 /** Usage shards summed across instances, and history with its retention. */

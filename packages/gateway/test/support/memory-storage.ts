@@ -90,6 +90,10 @@ function memorySettings(bump: () => void): SettingsStore {
     async all() {
       return Object.fromEntries([...values].map(([name, value]) => [name, copyOf(value)]));
     },
+    async delete(name) {
+      values.delete(checked(name));
+      bump();
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 /** Every admin route's description, in the order of the reference. */
 import { authRoutes } from "./auth.js";
+import { bulkJobRoutes } from "./bulk-jobs.js";
 import { checkRoutes } from "./checks.js";
 import { dataRoutes } from "./data.js";
 import { keyImportRoutes } from "./import.js";
@@ -15,6 +16,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...authRoutes,
   ...keyRoutes,
   ...keyImportRoutes,
+  ...bulkJobRoutes,
   ...checkRoutes,
   ...dataRoutes,
   ...tokenRoutes,

@@ -1,6 +1,7 @@
 /** Keys: the key view, batch add, list, patch, bulk actions. */
 import * as z from "zod/mini";
 import { keyFilterQuery, keyFilterSchema, SORT_FIELDS } from "../key-filter.js";
+import { idempotencyNote } from "./bulk-jobs.js";
 import { checkSettingsSchema, checkStarted } from "./checks.js";
 import { described, epochMs, keyStatus, masked } from "./common.js";
 import { describeRoutes } from "./route-table.js";
@@ -105,7 +106,7 @@ export const keyRoutes = describeRoutes("Keys", [
     method: "post",
     path: "/admin/api/keys",
     summary: `Add keys in bulk (up to ${MAX_KEYS_PER_CALL.toLocaleString("en")} per call, body ≤ 2 MiB), each validated by its provider.`,
-    description: "`check` starts a check job for the added keys (`true`, or the settings of `POST /admin/api/checks`).",
+    description: `\`check\` starts a check job for the added keys (\`true\`, or the settings of \`POST /admin/api/checks\`). ${idempotencyNote}`,
     body: addKeysBody,
     responses: {
       "201": { description: "keys added", schema: addKeysResult },
@@ -124,7 +125,7 @@ export const keyRoutes = describeRoutes("Keys", [
     method: "delete",
     path: "/admin/api/keys",
     summary: 'Delete keys by ids or filter (e.g. `{filter:{status:["invalid"]}}`).',
-    description: selectionNote,
+    description: `${selectionNote} ${idempotencyNote}`,
     body: keyDeleteBody,
     responses: { "200": { description: "deleted", schema: z.strictObject({ deleted: z.number() }) } },
   },
@@ -132,7 +133,7 @@ export const keyRoutes = describeRoutes("Keys", [
     method: "post",
     path: "/admin/api/keys/bulk",
     summary: "Enable, disable or delete keys by ids or filter.",
-    description: selectionNote,
+    description: `${selectionNote} ${idempotencyNote}`,
     body: keyBulkBody,
     responses: { "200": { description: "done", schema: z.strictObject({ affected: z.number() }) } },
   },
