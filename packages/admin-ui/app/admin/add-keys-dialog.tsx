@@ -5,6 +5,24 @@ import { t } from "../lib/i18n.js";
 import type { AddKeysResult, CheckResult } from "../lib/types.js";
 import { CheckProgress } from "./check-progress.js";
 
+/** 128 random bits as hex (`crypto.randomUUID` needs a secure context; a LAN http URL is not one). */
+function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `ui-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** After a network error: how far the job got, from its record (any instance keeps it). */
+async function interruptedText(key: string): Promise<string> {
+  try {
+    const job = await api<{ done: number; total: number; state: string }>(
+      `/admin/api/jobs/bulk/${encodeURIComponent(key)}`,
+    );
+    return t("addInterrupted", { done: job.done, total: job.total, state: job.state });
+  } catch {
+    return t("addInterruptedUnknown");
+  }
+}
+
 export function AddKeysDialog({
   providers,
   onClose,
@@ -26,29 +44,37 @@ export function AddKeysDialog({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ text: string; param?: string } | null>(null);
   const [result, setResult] = useState<AddKeysResult | null>(null);
+  // One Idempotency-Key per distinct submission: pressing Add again after a broken connection
+  // resends the same body with the same key, so the gateway resumes or replays that job.
+  const [attempt, setAttempt] = useState<{ key: string; body: string } | null>(null);
 
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
+    let key = "";
     try {
       const tagList = tags
         .split(/[,\s]+/)
         .map((s) => s.trim())
         .filter(Boolean);
-      const added = await api<AddKeysResult>("/admin/api/keys", {
-        json: {
-          provider,
-          keys: text,
-          ...(baseURL.trim() ? { baseURL: baseURL.trim() } : {}),
-          ...(tagList.length ? { tags: tagList } : {}),
-          check,
-        },
-      });
+      const json = {
+        provider,
+        keys: text,
+        ...(baseURL.trim() ? { baseURL: baseURL.trim() } : {}),
+        ...(tagList.length ? { tags: tagList } : {}),
+        check,
+      };
+      const body = JSON.stringify(json);
+      key = attempt?.body === body ? attempt.key : newIdempotencyKey();
+      setAttempt({ key, body });
+      const added = await api<AddKeysResult>("/admin/api/keys", { json, headers: { "idempotency-key": key } });
+      setAttempt(null);
       setResult(added);
       onAdded(added);
     } catch (e) {
-      setError({ text: errorText(e), param: e instanceof ApiError ? e.param : undefined });
+      if (e instanceof ApiError) setError({ text: errorText(e), param: e.param });
+      else setError({ text: await interruptedText(key) });
     } finally {
       setBusy(false);
     }

@@ -24,6 +24,8 @@ export interface ApiInit {
   contentType?: string;
   /** Do not treat 401 as an expired session (login, session probe, public API). */
   quiet401?: boolean;
+  /** Extra request headers (e.g. `idempotency-key`). */
+  headers?: Record<string, string>;
 }
 
 export function buildUrl(path: string, query?: ApiInit["query"]): string {
@@ -36,7 +38,11 @@ export function buildUrl(path: string, query?: ApiInit["query"]): string {
 }
 
 export async function request(path: string, init: ApiInit = {}): Promise<Response> {
-  const headers: Record<string, string> = { "x-requested-with": "keyhive", accept: "application/json" };
+  const headers: Record<string, string> = {
+    ...init.headers,
+    "x-requested-with": "keyhive",
+    accept: "application/json",
+  };
   if (init.json !== undefined) headers["content-type"] = "application/json";
   else if (init.body !== undefined) headers["content-type"] = init.contentType ?? "text/plain";
   const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;

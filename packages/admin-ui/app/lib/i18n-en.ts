@@ -10,6 +10,10 @@ export const en = {
   add: "Add",
   addKeys: "Add keys",
   addSummary: "Added {added} · duplicates {duplicates} · rejected {rejected}",
+  addInterrupted:
+    "The connection broke after {done} of {total} keys were stored ({state}). Press Add again: it resumes the same job and stores nothing twice.",
+  addInterruptedUnknown:
+    "The connection broke before the gateway answered. Press Add again: the same job resumes, nothing is stored twice.",
   added: "Added",
   adminLink: "Admin",
   adminPassword: "Admin password",

@@ -11,6 +11,9 @@ export const zh: Record<keyof typeof en, string> = {
   actions: "操作",
   add: "添加",
   addKeys: "批量添加密钥",
+  addInterrupted:
+    "连接中断：已保存 {total} 个中的 {done} 个密钥（{state}）。再次点击添加即可继续同一任务，不会重复保存。",
+  addInterruptedUnknown: "网关回答前连接中断。再次点击添加即可继续同一任务，不会重复保存。",
   addSummary: "已添加 {added} · 重复 {duplicates} · 拒绝 {rejected}",
   added: "添加时间",
   adminLink: "管理后台",
