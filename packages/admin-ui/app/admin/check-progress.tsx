@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { formatDuration, formatNumber } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import type { CheckResult } from "../lib/types.js";
+import { CheckLiveControl } from "./check-live-control.js";
 import { useCheckJob } from "./use-check-job.js";
 
 /** Live progress of a check job: count, percent, ok/failed, rate, ETA and elapsed time, and Stop. */
@@ -14,7 +15,7 @@ export function CheckProgress({
   onResult: (result: CheckResult) => void;
   onFinished: () => void;
 }) {
-  const { job, error, stop } = useCheckJob(jobId, onResult, onFinished);
+  const { job, error, stop, update } = useCheckJob(jobId, onResult, onFinished);
   const now = useNow(500);
   const total = job?.total ?? 0;
   const done = job?.done ?? 0;
@@ -59,6 +60,7 @@ export function CheckProgress({
       <output class="muted" data-testid="check-status">
         {job?.status === "done" ? t("checkDone") : job?.status === "stopped" ? t("checkStopped") : t("checkRunning")}
       </output>
+      {job?.status === "running" && <CheckLiveControl job={job} update={update} />}
       {error && <p class="error">{error}</p>}
       {running && (
         <button type="button" class="danger" onClick={stop}>

@@ -7,7 +7,12 @@ export function useCheckJob(
   jobId: string,
   onResult: (result: CheckResult) => void,
   onFinished: () => void,
-): { job: Job | null; error: string | null; stop: () => Promise<void> } {
+): {
+  job: Job | null;
+  error: string | null;
+  stop: () => Promise<void>;
+  update: (change: JobChange) => Promise<void>;
+} {
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<string | null>(null);
   // The job is followed once per id; the latest callbacks are read when events arrive.
@@ -35,8 +40,20 @@ export function useCheckJob(
       setError(errorText(e));
     }
   };
-  return { job, error, stop };
+  /** Changes the running job's concurrency or interval (`PATCH /admin/api/checks/{jobId}`). */
+  const update = async (change: JobChange) => {
+    try {
+      setError(null);
+      setJob(await api<Job>(`/admin/api/checks/${encodeURIComponent(jobId)}`, { method: "PATCH", json: change }));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return { job, error, stop, update };
 }
+
+/** What may change while a job runs. */
+export type JobChange = { concurrency?: number; interval?: Job["settings"]["interval"] };
 
 interface JobListener {
   progress(job: Job): void;
