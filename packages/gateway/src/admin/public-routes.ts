@@ -52,6 +52,10 @@ export function publicKeyPage(all: KeyRecord[], page: number, pageSize: number) 
   };
 }
 
+/** Whether the access mode lets this visitor see the key page. */
+const maySee = (mode: string, who: "admin" | "guest" | undefined) =>
+  who === "admin" || mode === "open" || (mode === "restricted" && who === "guest");
+
 export function publicRoutes(deps: PublicRoutesDeps) {
   const app = new Hono();
 
@@ -73,6 +77,7 @@ export function publicRoutes(deps: PublicRoutesDeps) {
       baseURL: `${deps.sessions.trust.baseURL(c)}/v1`,
       providers: [...deps.providers.keys()],
       pageSize: deps.settings.value.pageSize,
+      keySharing: deps.settings.value.publicKeySharing && maySee(mode, who),
     });
   });
 
@@ -103,15 +108,33 @@ export function publicRoutes(deps: PublicRoutesDeps) {
     return c.body(null, 204);
   });
 
-  app.get("/keys", async (c) => {
+  /** Refuses a visitor the access mode does not let see the key page. */
+  const assertMaySee = async (c: Context) => {
     const mode = deps.settings.value.accessMode;
     const who = await viewer(c);
-    if (who !== "admin") {
-      if (mode === "private") throw errors.forbidden("The key page is private.", "page_private");
-      if (mode === "restricted" && who !== "guest") {
-        throw errors.unauthorized("Enter the guest password first (POST /public/api/login).");
-      }
+    if (who === "admin") return;
+    if (mode === "private") throw errors.forbidden("The key page is private.", "page_private");
+    if (mode === "restricted" && who !== "guest") {
+      throw errors.unauthorized("Enter the guest password first (POST /public/api/login).");
     }
+  };
+
+  app.get("/keys/shared", async (c) => {
+    if (!deps.settings.value.publicKeySharing) {
+      throw errors.forbidden(
+        "Key sharing is off: an admin can turn on `publicKeySharing` in the settings.",
+        "key_sharing_off",
+      );
+    }
+    await assertMaySee(c);
+    const valid = sortKeys(deps.pool.keysOf().filter(isValidKey), "balance", "desc");
+    const data = valid.map((r) => ({ key: r.secret, provider: r.provider, balance: r.balance ?? null }));
+    c.header("cache-control", "no-store");
+    return c.json({ data, total: data.length });
+  });
+
+  app.get("/keys", async (c) => {
+    await assertMaySee(c);
     const q = readQuery(c, publicKeysQuery);
     return c.json(publicKeyPage(deps.pool.keysOf(), q.page, q.pageSize ?? deps.settings.value.pageSize));
   });

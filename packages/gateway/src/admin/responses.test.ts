@@ -51,7 +51,10 @@ async function seed(rig: TestRig) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   for (let i = 0; i < 2; i++) await rig.call("/v1/chat/completions", { json: chatBody() });
-  const open = await adminCall(rig, "/admin/api/settings", { method: "PATCH", json: { accessMode: "open" } });
+  const open = await adminCall(rig, "/admin/api/settings", {
+    method: "PATCH",
+    json: { accessMode: "open", publicKeySharing: true },
+  });
   expect(open.status).toBe(200);
   return { keyId: ids[0] as string, tokenId: created.record.id, jobId: job.jobId };
 }

@@ -21,6 +21,12 @@ export const settingsSchema = z.object({
   guestPasswordHash: z.optional(z.string()),
   /** Rows per page on the public page. */
   pageSize: int(5, 500),
+  /**
+   * The seed's sharing mode: whoever may see the public page may also copy the full secret of
+   * every valid key (`GET /public/api/keys/shared`). Off by default; with `accessMode: "open"`
+   * that is anyone who finds the URL.
+   */
+  publicKeySharing: z.boolean(),
   /** Free models per provider id; exhausted keys may serve them. Overrides the provider default. */
   freeModels: z.record(z.string(), z.array(z.string().check(z.minLength(1))).check(z.maxLength(1000))),
   strategy: z.enum(["random", "round-robin", "weighted", "weighted-balance", "least-recently-used"]),
@@ -62,6 +68,7 @@ export type GatewaySettings = z.infer<typeof settingsSchema>;
 export const defaultSettings: GatewaySettings = {
   accessMode: "private",
   pageSize: 50,
+  publicKeySharing: false,
   freeModels: {},
   strategy: "random",
   retries: 3,

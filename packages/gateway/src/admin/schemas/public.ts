@@ -18,6 +18,13 @@ export const publicInfo = z.strictObject({
   baseURL: described(z.string(), "this deployment's OpenAI-compatible base URL"),
   providers: described(z.array(z.string()), "provider ids"),
   pageSize: z.number(),
+  keySharing: described(z.boolean(), "whether this visitor may copy the valid keys (`GET /public/api/keys/shared`)"),
+});
+
+/** What key sharing hands out: the full secrets of the valid keys, highest balance first. */
+export const sharedKeys = z.strictObject({
+  data: z.array(z.strictObject({ key: z.string(), provider: z.string(), balance: z.nullable(z.number()) })),
+  total: z.number(),
 });
 
 export const publicKey = z.strictObject({
@@ -79,5 +86,17 @@ export const publicRoutes = describeRoutes("Public page", [
     auth: "page",
     query: publicKeysQuery,
     responses: { "200": { description: "one page", schema: publicKeyPage } },
+  },
+  {
+    method: "get",
+    path: "/public/api/keys/shared",
+    summary: "Key sharing: the full secrets of every valid key, highest balance first.",
+    description:
+      "Only when an admin turned on `publicKeySharing` (off by default: else 403 `key_sharing_off`), and only for a visitor who may see the key page (as `/public/api/keys`: 401 restricted without a guest session, 403 private). Only valid keys (active or cooling, as the export's valid keys) are shared; invalid, exhausted and disabled ones never.",
+    auth: "page",
+    responses: {
+      "200": { description: "the valid keys", schema: sharedKeys },
+      "403": { description: "sharing is off (`key_sharing_off`) or the page is private (`page_private`)" },
+    },
   },
 ]);
