@@ -63,6 +63,13 @@ testProvider({
       upstreamPath: "/v1beta/models?pageSize=2",
     },
     {
+      name: "a vendor path (pass-through under /v1beta/)",
+      api: "pass-through",
+      method: "GET",
+      path: "/v1beta/models/gemini-2.0-flash",
+      upstreamPath: "/v1beta/models/gemini-2.0-flash",
+    },
+    {
       name: "native model get",
       api: "native",
       path: "/v1beta/models/gemini-2.5-pro",

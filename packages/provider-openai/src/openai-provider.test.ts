@@ -17,6 +17,20 @@ testProvider({
   workingKey: OK,
   requests: [
     {
+      name: "Responses API (declared surface)",
+      api: "responses",
+      path: "/responses",
+      json: { model: "gpt-4o-mini", input: "hi" },
+      upstreamPath: "/v1/responses",
+    },
+    {
+      name: "a path no gateway route knows (pass-through under /v1/)",
+      api: "pass-through",
+      method: "GET",
+      path: "/v1/files",
+      upstreamPath: "/v1/files",
+    },
+    {
       name: "chat completions",
       path: "/chat/completions",
       json: { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] },

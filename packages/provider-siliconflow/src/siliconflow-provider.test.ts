@@ -33,6 +33,21 @@ testProvider({
   workingKey: KEYS.ok,
   requests: [
     {
+      name: "Anthropic Messages (declared surface)",
+      api: "messages",
+      path: "/messages",
+      keyHeader: "x-api-key", // as Anthropic clients send it
+      json: { model: "Qwen/Qwen3-8B", max_tokens: 16, messages: [{ role: "user", content: "hi" }] },
+      upstreamPath: "/v1/messages",
+    },
+    {
+      name: "a vendor path (pass-through under /v1/)",
+      api: "pass-through",
+      method: "GET",
+      path: "/v1/audio/voice/list",
+      upstreamPath: "/v1/audio/voice/list",
+    },
+    {
       name: "chat completions",
       path: "/chat/completions",
       json: { model: "Qwen/Qwen3-8B", messages: [{ role: "user", content: "hi" }] },

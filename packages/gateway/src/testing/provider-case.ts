@@ -56,6 +56,7 @@ export function testProvider<M extends ProviderMock>(o: ProviderCaseOptions<M>):
       poolKey: (secret) => ({ id: `${o.name}-test`, secret }),
     };
     contractTests(suite);
+    declarationTests(o);
     requestTests(suite);
     streamTest(suite);
     failureTests(suite);
@@ -88,6 +89,34 @@ function contractTests<M extends ProviderMock>({ o, provider }: Suite<M>): void 
       for (const model of o.claims?.no ?? []) expect(provider().claimsModel?.(model) ?? false, model).toBe(false);
     });
   }
+}
+
+/**
+ * What the adapter declares it serves besides the OpenAI-compatible operations — each surface
+ * (`surfaces`) and vendor pass-through (`passThroughPrefixes`) — must have a request in the
+ * suite (`requests` with that `api`), which `requestTests` then rewrites and serves like any other.
+ * Read from an adapter built with a placeholder URL: declarations must not depend on the network.
+ */
+function declarationTests<M extends ProviderMock>(o: ProviderCaseOptions<M>): void {
+  const declared = o.provider("http://127.0.0.1:9");
+  const kinds = new Set([...o.requests, o.stream].map((r) => r.api ?? "openai"));
+  for (const surface of declared.surfaces ?? []) {
+    it(`declares the ${surface} surface and the suite serves a request on it`, () => {
+      expect(kinds.has(surface), `add a request with api: "${surface}" to \`requests\``).toBe(true);
+    });
+  }
+  const prefixes = declared.passThroughPrefixes ?? [];
+  if (prefixes.length === 0) return;
+  it(`declares pass-through under ${prefixes.join(", ")} and the suite forwards a vendor path there`, () => {
+    const vendor = o.requests.filter((r) => r.api === "pass-through");
+    expect(vendor.length, 'add a request with api: "pass-through" to `requests`').toBeGreaterThan(0);
+    for (const r of vendor) {
+      expect(
+        prefixes.some((prefix) => r.path.startsWith(prefix)),
+        `${r.path} is under a declared prefix`,
+      ).toBe(true);
+    }
+  });
 }
 
 /** Rewrites `r` as the adapter would and checks where it goes and which credentials travel. */
