@@ -56,14 +56,29 @@ export function publicKeyPage(all: KeyRecord[], page: number, pageSize: number) 
 const maySee = (mode: string, who: "admin" | "guest" | undefined) =>
   who === "admin" || mode === "open" || (mode === "restricted" && who === "guest");
 
-export function publicRoutes(deps: PublicRoutesDeps) {
-  const app = new Hono();
-
+/** Who is looking (an admin or guest session, or nobody), and whether the access mode lets them see keys. */
+function pageAccess(deps: PublicRoutesDeps) {
   const viewer = async (c: Context): Promise<"admin" | "guest" | undefined> => {
     if (await deps.sessions.verify(readSessionCookie(c, ADMIN_COOKIE), "admin")) return "admin";
     if (await deps.sessions.verify(readSessionCookie(c, GUEST_COOKIE), "guest")) return "guest";
     return undefined;
   };
+  /** Refuses a visitor the access mode does not let see the key page. */
+  const assertMaySee = async (c: Context) => {
+    const mode = deps.settings.value.accessMode;
+    const who = await viewer(c);
+    if (who === "admin") return;
+    if (mode === "private") throw errors.forbidden("The key page is private.", "page_private");
+    if (mode === "restricted" && who !== "guest") {
+      throw errors.unauthorized("Enter the guest password first (POST /public/api/login).");
+    }
+  };
+  return { viewer, assertMaySee };
+}
+
+export function publicRoutes(deps: PublicRoutesDeps) {
+  const app = new Hono();
+  const { viewer, assertMaySee } = pageAccess(deps);
 
   app.get("/info", async (c) => {
     const mode = deps.settings.value.accessMode;
@@ -107,17 +122,6 @@ export function publicRoutes(deps: PublicRoutesDeps) {
     deps.sessions.clearCookie(c, GUEST_COOKIE);
     return c.body(null, 204);
   });
-
-  /** Refuses a visitor the access mode does not let see the key page. */
-  const assertMaySee = async (c: Context) => {
-    const mode = deps.settings.value.accessMode;
-    const who = await viewer(c);
-    if (who === "admin") return;
-    if (mode === "private") throw errors.forbidden("The key page is private.", "page_private");
-    if (mode === "restricted" && who !== "guest") {
-      throw errors.unauthorized("Enter the guest password first (POST /public/api/login).");
-    }
-  };
 
   app.get("/keys/shared", async (c) => {
     if (!deps.settings.value.publicKeySharing) {
