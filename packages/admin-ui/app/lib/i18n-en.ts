@@ -214,6 +214,11 @@ export const en = {
   setting_historyRetentionDays: "History retention (days)",
   setting_maxCooldownWaitMs: "Max wait for a cooling key (ms)",
   setting_pageSize: "Public page size",
+  setting_publicKeySharing: "Share valid keys on the public page",
+  publicKeySharingWarning:
+    "Whoever may see the public page can then copy the full secret of every valid key. With access mode “open” that is anyone who finds the URL. Leave it off unless you mean to give your keys away.",
+  copySharedKeys: "Copy valid keys",
+  sharedKeysNotice: "This pool shares its valid keys: {n} can be copied.",
   setting_recheckActiveMs: "Re-check active keys every (ms)",
   setting_recheckExhaustedMs: "Re-check exhausted keys every (ms)",
   setting_recheckInvalidMs: "Re-check invalid keys every (ms)",

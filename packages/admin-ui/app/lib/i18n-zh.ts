@@ -215,6 +215,11 @@ export const zh: Record<keyof typeof en, string> = {
   setting_historyRetentionDays: "历史保留天数",
   setting_maxCooldownWaitMs: "等待冷却密钥的最长时间（毫秒）",
   setting_pageSize: "公开页面每页条数",
+  setting_publicKeySharing: "在公开页面共享有效密钥",
+  publicKeySharingWarning:
+    "开启后，能访问公开页面的人都可以复制每个有效密钥的完整内容。访问模式为“open”时，任何知道网址的人都可以。除非有意分享密钥，否则请保持关闭。",
+  copySharedKeys: "复制有效密钥",
+  sharedKeysNotice: "此密钥池共享有效密钥：可复制 {n} 个。",
   setting_recheckActiveMs: "有效密钥复检间隔（毫秒）",
   setting_recheckExhaustedMs: "余额不足密钥复检间隔（毫秒）",
   setting_recheckInvalidMs: "无效密钥复检间隔（毫秒）",

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { StatusBadge } from "../admin/status-badge.js";
+import { CopyButton } from "../components/copy-button.js";
 import { Toggles } from "../components/toggles.js";
 import { ApiError, api, errorText } from "../lib/api.js";
 import { formatNumber } from "../lib/format.js";
@@ -60,7 +61,10 @@ export function PublicApp() {
             ) : info.accessMode === "restricted" && !info.authenticated ? (
               <GuestLogin onDone={load} />
             ) : (
-              <PublicKeyList />
+              <>
+                {info.keySharing && <SharedKeys />}
+                <PublicKeyList />
+              </>
             )}
           </section>
         )}
@@ -111,6 +115,25 @@ function balanceBand(balance: number | undefined | null) {
   if (balance < 10) return "low";
   if (balance < 100) return "mid";
   return "high";
+}
+
+/** Key sharing (opt-in by an admin): the full secrets of the valid keys, copied in one click. */
+function SharedKeys() {
+  const [shared, setShared] = useState<{ data: { key: string }[]; total: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<{ data: { key: string }[]; total: number }>("/public/api/keys/shared").then(setShared, (e) =>
+      setError(errorText(e)),
+    );
+  }, []);
+  if (error) return <p class="error">{error}</p>;
+  if (!shared) return null;
+  return (
+    <p class="shared-keys" data-testid="shared-keys">
+      {t("sharedKeysNotice", { n: shared.total })}{" "}
+      <CopyButton text={shared.data.map((k) => k.key).join("\n")} label={t("copySharedKeys")} />
+    </p>
+  );
 }
 
 function PublicKeyList() {

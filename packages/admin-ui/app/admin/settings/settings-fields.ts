@@ -17,6 +17,7 @@ export const SETTING_GROUPS: { title: TextKey; fields: FieldDef[] }[] = [
     fields: [
       { name: "accessMode", kind: "select", options: ["open", "restricted", "private"] },
       { name: "pageSize", kind: "number", min: 5, max: 500 },
+      { name: "publicKeySharing", kind: "boolean" },
     ],
   },
   {

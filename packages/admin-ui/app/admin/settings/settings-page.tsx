@@ -28,6 +28,15 @@ export function SettingsPage() {
                     invalid={form.invalidField === f.name}
                     onChange={(value) => form.setField(f.name, value)}
                   />
+                  {f.name === "publicKeySharing" && (
+                    <small
+                      class={form.draft.publicKeySharing ? "error" : "muted"}
+                      role={form.draft.publicKeySharing ? "alert" : undefined}
+                      data-testid="sharing-warning"
+                    >
+                      {t("publicKeySharingWarning")}
+                    </small>
+                  )}
                   <FieldError name={f.name} error={error} />
                 </div>
               ))}
