@@ -5,6 +5,19 @@ import { t } from "../lib/i18n.js";
 import type { AddKeysResult, CheckResult } from "../lib/types.js";
 import { CheckProgress } from "./check-progress.js";
 
+/** What `POST /admin/api/keys/import` answers (rejects name a line or item instead of a key). */
+interface ImportResult extends Omit<AddKeysResult, "rejected"> {
+  format: string;
+  rejected: { line?: number; item?: number; key?: string; reason: string }[];
+}
+
+/** The import's answer in the add dialog's shape, a reject naming its line or item when no key. */
+function asAddResult(imported: ImportResult): AddKeysResult {
+  const where = (r: ImportResult["rejected"][number]) =>
+    r.key ?? (r.line !== undefined ? `line ${r.line}` : `item ${r.item ?? "?"}`);
+  return { ...imported, rejected: imported.rejected.map((r) => ({ key: where(r), reason: r.reason })) };
+}
+
 /** 128 random bits as hex (`crypto.randomUUID` needs a secure context; a LAN http URL is not one). */
 function newIdempotencyKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -47,6 +60,9 @@ export function AddKeysDialog({
   // One Idempotency-Key per distinct submission: pressing Add again after a broken connection
   // resends the same body with the same key, so the gateway resumes or replays that job.
   const [attempt, setAttempt] = useState<{ key: string; body: string } | null>(null);
+  // A loaded file goes through the import route, which reads Keyhive's exports (with balances)
+  // and the seed tools' KV/D1 dumps as well as plain lists.
+  const [fileName, setFileName] = useState<string | null>(null);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -65,6 +81,15 @@ export function AddKeysDialog({
         ...(tagList.length ? { tags: tagList } : {}),
         check,
       };
+      if (fileName) {
+        const imported = await api<ImportResult>("/admin/api/keys/import", {
+          json: { provider, format: "auto", text, check, ...(tagList.length ? { tags: tagList } : {}) },
+        });
+        const added = asAddResult(imported);
+        setResult(added);
+        onAdded(added);
+        return;
+      }
       const body = JSON.stringify(json);
       key = attempt?.body === body ? attempt.key : newIdempotencyKey();
       setAttempt({ key, body });
@@ -142,6 +167,24 @@ export function AddKeysDialog({
             onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
           />
           <small class="muted">{t("keysHint")}</small>
+          <label class="file-pick">
+            {t("importFile")}
+            <input
+              type="file"
+              accept=".txt,.csv,.json,text/plain,text/csv,application/json"
+              onChange={async (e) => {
+                const file = (e.target as HTMLInputElement).files?.[0];
+                if (!file) return;
+                setText(await file.text());
+                setFileName(file.name);
+              }}
+            />
+          </label>
+          {fileName && (
+            <small class="muted" data-testid="import-file">
+              {t("importFileLoaded", { name: fileName })}
+            </small>
+          )}
         </div>
         <div class="field">
           <label for="add-provider">{t("provider")}</label>
@@ -157,15 +200,18 @@ export function AddKeysDialog({
             ))}
           </select>
         </div>
-        <div class="field">
-          <label for="add-baseurl">{t("baseURLOptional")}</label>
-          <input
-            id="add-baseurl"
-            type="url"
-            value={baseURL}
-            onInput={(e) => setBaseURL((e.target as HTMLInputElement).value)}
-          />
-        </div>
+        {/* The import route sets no base URL: a file's keys use the provider's. */}
+        {!fileName && (
+          <div class="field">
+            <label for="add-baseurl">{t("baseURLOptional")}</label>
+            <input
+              id="add-baseurl"
+              type="url"
+              value={baseURL}
+              onInput={(e) => setBaseURL((e.target as HTMLInputElement).value)}
+            />
+          </div>
+        )}
         <div class="field">
           <label for="add-tags">{t("tagsOptional")}</label>
           <input id="add-tags" value={tags} onInput={(e) => setTags((e.target as HTMLInputElement).value)} />

@@ -10,6 +10,8 @@ export const en = {
   add: "Add",
   addKeys: "Add keys",
   addSummary: "Added {added} · duplicates {duplicates} · rejected {rejected}",
+  importFile: "Or load a file (a Keyhive export — list, key|balance, CSV, JSON — or a seed tool's KV/D1 dump):",
+  importFileLoaded: "Loaded {name}: its format is detected and its balances kept.",
   addInterrupted:
     "The connection broke after {done} of {total} keys were stored ({state}). Press Add again: it resumes the same job and stores nothing twice.",
   addInterruptedUnknown:

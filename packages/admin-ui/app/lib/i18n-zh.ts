@@ -11,6 +11,8 @@ export const zh: Record<keyof typeof en, string> = {
   actions: "操作",
   add: "添加",
   addKeys: "批量添加密钥",
+  importFile: "或加载文件（Keyhive 导出的列表、key|balance、CSV、JSON，或种子工具的 KV/D1 导出）：",
+  importFileLoaded: "已加载 {name}：自动识别格式并保留余额。",
   addInterrupted:
     "连接中断：已保存 {total} 个中的 {done} 个密钥（{state}）。再次点击添加即可继续同一任务，不会重复保存。",
   addInterruptedUnknown: "网关回答前连接中断。再次点击添加即可继续同一任务，不会重复保存。",
