@@ -8,6 +8,7 @@ export default defineConfig({
     "src/node.ts",
     "src/workers.ts",
     "src/testing.ts",
+    "src/testing-suites.ts",
     "src/testing/storage-case.ts",
   ],
   format: ["esm"],

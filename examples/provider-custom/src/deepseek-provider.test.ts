@@ -1,4 +1,4 @@
-import { testProvider } from "@keyhive/gateway/testing";
+import { testProvider } from "@keyhive/gateway/testing/suites";
 import { startMockDeepSeek } from "./deepseek-mock.js";
 import { createDeepSeek } from "./deepseek-provider.js";
 

@@ -1,7 +1,9 @@
 /**
- * `@keyhive/gateway/testing`: what adapter and storage authors share, whatever the vendor — the
- * conformance suites, a mock-upstream builder, the adversarial upstream and its raw client, an
- * SSE reader.
+ * `@keyhive/gateway/testing`: what adapter and storage authors share, whatever the vendor — a
+ * mock-upstream builder, the adversarial upstream and its raw client, an SSE reader, a real
+ * `redis-server`, and the kit's inputs. It never imports vitest, so mocks run in any program
+ * (`node -e`, a dev server); the conformance suites, which need vitest, are
+ * `@keyhive/gateway/testing/suites`.
  * Each vendor's mock lives with its adapter (`@keyhive/provider-openai/testing`, ...). Node only
  * (the servers are real sockets); never imported by the core.
  */
@@ -31,15 +33,13 @@ export {
   sleep,
   startMockServer,
 } from "./testing/mock-server.js";
-export {
-  clientRequest,
-  loadRecordedFailures,
-  type ProviderCaseOptions,
-  type ProviderCaseRequest,
-  type ProviderMock,
-  type RecordedFailure,
-  testProvider,
-} from "./testing/provider-case.js";
+export { clientRequest, loadRecordedFailures } from "./testing/provider-case-requests.js";
+export type {
+  ProviderCaseOptions,
+  ProviderCaseRequest,
+  ProviderMock,
+  RecordedFailure,
+} from "./testing/provider-case-types.js";
 export {
   openRawSocket,
   parseRawResponse,
@@ -58,5 +58,4 @@ export {
   type StorageCaseCapabilities,
   type StorageCaseContext,
   type StorageCaseOptions,
-  testStorage,
-} from "./testing/storage-case.js";
+} from "./testing/storage-case-support.js";

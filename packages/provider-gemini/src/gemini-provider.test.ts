@@ -1,4 +1,4 @@
-import { testProvider } from "@keyhive/gateway/testing";
+import { testProvider } from "@keyhive/gateway/testing/suites";
 import { expect } from "vitest";
 import { createGemini } from "./gemini-provider.js";
 import { GEMINI_KEYS as K } from "./gemini-test-keys.js";

@@ -1,4 +1,4 @@
-import { testProvider } from "@keyhive/gateway/testing";
+import { testProvider } from "@keyhive/gateway/testing/suites";
 import { createOpenAI } from "./openai-provider.js";
 import { startMockOpenAI } from "./testing.js";
 

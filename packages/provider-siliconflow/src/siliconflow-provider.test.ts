@@ -1,4 +1,4 @@
-import { testProvider } from "@keyhive/gateway/testing";
+import { testProvider } from "@keyhive/gateway/testing/suites";
 import { createSiliconFlow } from "./siliconflow-provider.js";
 import { startMockSiliconFlow } from "./testing.js";
 
