@@ -92,10 +92,23 @@ async function bumpAfter<T>(call: CoordinatorCall, write: () => Promise<T>): Pro
 function coordinatedKeys(inner: KeyStore, call: CoordinatorCall): KeyStore {
   const overlay = (ids: string[]): Promise<Record<string, OverlayEntry>> =>
     ids.length ? call({ op: "overlay", ids }) : Promise.resolve({});
+  // The overlay first: every write goes through the object, so a recently changed key's record
+  // there is the newest, and only the others are read from the durable store. After a bulk add
+  // that is no durable read at all (10,000 KV reads would exceed a Worker's subrequest limit).
   const readMany = async (ids: string[]) => {
-    const durable = inner.getMany ? inner.getMany(ids) : Promise.all(ids.map((id) => inner.get(id)));
-    const [records, entries] = await Promise.all([durable, overlay(ids)]);
-    return ids.map((id, i) => pickNewer(entries[id], records[i] ?? null));
+    const entries = await overlay(ids);
+    const rest = ids.filter((id) => !entries[id]);
+    const durable =
+      rest.length === 0
+        ? []
+        : inner.getMany
+          ? await inner.getMany(rest)
+          : await Promise.all(rest.map((id) => inner.get(id)));
+    const fromDurable = new Map(rest.map((id, i) => [id, durable[i] ?? null]));
+    return ids.map((id) => {
+      const entry = entries[id];
+      return entry ? pickNewer(entry, null) : (fromDurable.get(id) ?? null);
+    });
   };
   return {
     get: async (id) => (await readMany([id]))[0] ?? null,
@@ -120,8 +133,13 @@ function coordinatedKeys(inner: KeyStore, call: CoordinatorCall): KeyStore {
       return merged;
     },
     delete: async (ids) => {
+      // As for adds: announced first (readers re-read these ids from the durable store until the
+      // tombstones land), tombstones only once the durable delete is done — so a crash in between
+      // leaves every reader on what the durable store holds, never on keys it still has but hides.
+      await call({ op: "write", touched: ids });
+      const deleted = await inner.delete(ids);
       await call({ op: "write", deleted: ids });
-      return inner.delete(ids);
+      return deleted;
     },
     list: async (query) => {
       const page = await inner.list(query);
