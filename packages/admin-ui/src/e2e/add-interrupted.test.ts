@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Rig, startRig } from "./harness.js";
+import { describe, expect, it } from "vitest";
 import { MOCK_KEYS, OK } from "./mock-keys.js";
-import { signIn } from "./steps.js";
+import { signedInRig } from "./steps.js";
 
-let rig: Rig;
-
-beforeAll(async () => {
-  rig = await startRig(MOCK_KEYS);
-  await signIn(rig, "/admin/keys");
-});
-
-afterAll(async () => {
-  await rig?.close();
-});
+const rigOf = signedInRig(MOCK_KEYS, "/admin/keys");
 
 describe("adding keys when the connection breaks (Chromium)", () => {
   it("says how far the job got, and Add again finishes it with one Idempotency-Key and no duplicates", async () => {
+    const rig = rigOf();
     const { page } = rig;
     const sent: (string | null)[] = [];
     // The gateway stores the keys, then the answer is lost on the way back (a reset connection).

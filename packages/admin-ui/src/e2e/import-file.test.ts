@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Rig, startRig } from "./harness.js";
+import { describe, expect, it } from "vitest";
 import { MOCK_KEYS, OK } from "./mock-keys.js";
-import { expectCleanRun, signIn } from "./steps.js";
+import { expectCleanRun, signedInRig } from "./steps.js";
 
-let rig: Rig;
-
-beforeAll(async () => {
-  rig = await startRig(MOCK_KEYS);
-  await signIn(rig, "/admin/keys");
-});
-
-afterAll(async () => {
-  await rig?.close();
-});
+const rigOf = signedInRig(MOCK_KEYS, "/admin/keys");
 
 describe("importing a key file in Chromium", () => {
   it("loads a key|balance export: keys added with their balances, the malformed line rejected alone", async () => {
+    const rig = rigOf();
     const { page } = rig;
     await page.getByRole("button", { name: "Add keys" }).click();
     const dialog = page.getByRole("dialog", { name: "Add keys" });
@@ -38,6 +29,6 @@ describe("importing a key file in Chromium", () => {
   });
 
   it("logs no console errors or CSP violations, and no page is wider than its viewport", () => {
-    expectCleanRun(rig);
+    expectCleanRun(rigOf());
   });
 });

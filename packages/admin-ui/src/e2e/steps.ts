@@ -1,6 +1,6 @@
 /** Steps the browser tests share: seeding keys through the admin API, signing in, and the final clean-run check. */
-import { expect } from "vitest";
-import { logIn, type Rig } from "./harness.js";
+import { afterAll, beforeAll, expect } from "vitest";
+import { logIn, type Rig, startRig } from "./harness.js";
 
 /**
  * Adds keys through the admin API (setup, not UI). With `check`, the keys are checked at once
@@ -33,4 +33,20 @@ export async function signIn(rig: Rig, path: string) {
 export function expectCleanRun(rig: Rig) {
   expect(rig.consoleErrors).toEqual([]);
   expect(rig.overflows).toEqual([]);
+}
+
+/** One rig for a test file: started and signed in at `path` before its tests, closed after them. */
+export function signedInRig(mockOptions: Parameters<typeof startRig>[0], path: string): () => Rig {
+  let rig: Rig | undefined;
+  beforeAll(async () => {
+    rig = await startRig(mockOptions);
+    await signIn(rig, path);
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
+  return () => {
+    if (!rig) throw new Error("the rig has not started");
+    return rig;
+  };
 }
