@@ -29,8 +29,16 @@ interface Counter {
   expiresAt: number;
 }
 
-/** Feed entries kept (each one write of up to a batch of ids); older cursors reload everything. */
+/**
+ * Feed entries kept (each one write of up to a batch of ids): the newest 10,000, and none older
+ * than the overlay — a cursor from before either reloads everything (a listing) rather than
+ * reading each changed id from the durable store, whose overlay record has expired.
+ */
 const FEED_ENTRIES = 10_000;
+
+/** One feed entry: when, and which ids. Entries written before `at` existed are bare arrays. */
+type FeedEntry = { at: number; ids: string[] } | string[];
+const idsOf = (entry: FeedEntry) => (Array.isArray(entry) ? entry : entry.ids);
 /** Overlay records outlive KV's propagation (~60 s) by far, then the durable record is current. */
 const OVERLAY_MS = 10 * 60_000;
 const SWEEP_MS = 60_000;
@@ -60,14 +68,19 @@ export class KeyhiveCoordinator {
     for (const [key, entry] of await this.storage.list<OverlayEntry>({ prefix: "o:" }))
       if (entry.at + OVERLAY_MS <= now) stale.push(key);
     const seq = (await this.storage.get<number>("seq")) ?? 0;
-    const oldest = Math.max(1, seq - FEED_ENTRIES + 1);
-    for (const key of (await this.storage.list({ prefix: "f:", limit: 1000 })).keys())
-      if (key < `f:${pad(oldest)}`) stale.push(key);
+    let oldest = Math.max(1, seq - FEED_ENTRIES + 1, (await this.storage.get<number>("oldest")) ?? 1);
+    for (const [key, entry] of await this.storage.list<FeedEntry>({ prefix: "f:", limit: 1000 })) {
+      const expired = !Array.isArray(entry) && entry.at + OVERLAY_MS <= now;
+      if (key >= `f:${pad(oldest)}` && !expired) break; // in order: the rest are newer
+      stale.push(key);
+      oldest = Math.max(oldest, Number(key.slice(2)) + 1);
+    }
     for (let i = 0; i < stale.length; i += 128) await this.storage.delete(stale.slice(i, i + 128));
     await this.storage.put({ oldest });
     const more =
       (await this.storage.list({ prefix: "c:", limit: 1 })).size +
-      (await this.storage.list({ prefix: "o:", limit: 1 })).size;
+      (await this.storage.list({ prefix: "o:", limit: 1 })).size +
+      (await this.storage.list({ prefix: "f:", limit: 1 })).size;
     if (more > 0) await this.storage.setAlarm(now + SWEEP_MS);
   }
 
@@ -122,7 +135,7 @@ export class KeyhiveCoordinator {
   private async append(ids: string[], entries: Record<string, unknown>, now: number): Promise<string> {
     const seq = ((await this.storage.get<number>("seq")) ?? 0) + 1;
     // Puts of one call are atomic: the overlay and its feed entry land together or not at all.
-    await this.storage.put({ ...entries, seq, [`f:${pad(seq)}`]: ids });
+    await this.storage.put({ ...entries, seq, [`f:${pad(seq)}`]: { at: now, ids } satisfies FeedEntry });
     await this.ensureAlarm(now);
     return String(seq);
   }
@@ -155,9 +168,9 @@ export class KeyhiveCoordinator {
     }
     const ids = new Set<string>();
     let last = from;
-    const page = await this.storage.list<string[]>({ start: `f:${pad(from + 1)}`, prefix: "f:", limit: 1000 });
+    const page = await this.storage.list<FeedEntry>({ start: `f:${pad(from + 1)}`, prefix: "f:", limit: 1000 });
     for (const [key, entry] of page) {
-      for (const id of entry) ids.add(id);
+      for (const id of idsOf(entry)) ids.add(id);
       last = Number(key.slice(2));
     }
     return { ids: [...ids], cursor: String(last), complete: true };
