@@ -21,6 +21,8 @@ export interface IsolatesOptions {
   bundlePath?: string;
   /** KEYHIVE_REFRESH_INTERVAL_MS; 500 by default, so tests need not wait 5 s for the next sync. */
   refreshMs?: number;
+  /** Bind the coordinator object (false: a plain KV Worker such as examples/workers-kv). @default true */
+  coordinator?: boolean;
 }
 
 export interface Isolates {
@@ -54,12 +56,16 @@ export async function startIsolates(
       modulesRoot: dirname(bundlePath),
       compatibilityDate: toml.compatibilityDate,
       kvNamespaces: { KEYHIVE_KV: "shared-kv" },
-      durableObjects: {
-        KEYHIVE_COORDINATOR:
-          name === "a"
-            ? { className: "KeyhiveCoordinator", useSQLite: true }
-            : { className: "KeyhiveCoordinator", scriptName: "a", useSQLite: true },
-      },
+      ...(options.coordinator === false
+        ? {}
+        : {
+            durableObjects: {
+              KEYHIVE_COORDINATOR:
+                name === "a"
+                  ? { className: "KeyhiveCoordinator", useSQLite: true }
+                  : { className: "KeyhiveCoordinator", scriptName: "a", useSQLite: true },
+            },
+          }),
       bindings: {
         KEYHIVE_ADMIN_PASSWORD: ADMIN,
         OPENAI_BASE_URL: upstreamURL,
