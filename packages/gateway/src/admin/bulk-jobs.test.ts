@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { adminCall, createMemoryStorage, startRig, type TestRig } from "../../test/support/index.js";
 import type { KeyRecord, Storage } from "../spec/storage.js";
-import { BULK_CHUNK } from "./bulk-jobs.js";
+import { BULK_CHUNK, BulkJobs } from "./bulk-jobs.js";
 
 const keysFor = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => `sk-${prefix}-${String(i).padStart(5, "0")}-zzzzzz`);
@@ -117,7 +117,7 @@ describe("bulk add with an Idempotency-Key, when the instance dies", () => {
       signal: client.signal,
     }).catch(() => {});
     for (let i = 0; i < 100 && (await shared.keys.count()) < 2 * BULK_CHUNK; i++)
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 50));
     client.abort();
     expect(await jobOf(other, "d-1")).toMatchObject({ state: "running", done: BULK_CHUNK });
 
@@ -134,6 +134,27 @@ describe("bulk add with an Idempotency-Key, when the instance dies", () => {
     expect(body.added).toHaveLength(1_200);
     expect(body.duplicates).toHaveLength(0);
     expect(await shared.keys.count()).toBe(1_200);
+  });
+});
+
+describe("one Idempotency-Key, 30 starts at once on one instance", () => {
+  it("claims the job before reading its record: one start runs, the other 29 are 409 job_running", async () => {
+    const memory = createMemoryStorage();
+    // A store that takes its time to read (as any networked one does): every start would read
+    // "no job yet" before the first one wrote its running record.
+    const slowGet = async <T>(name: string) => {
+      const value = await memory.settings.get<T>(name); // read now, answered 20 ms later
+      await new Promise((r) => setTimeout(r, 20));
+      return value;
+    };
+    const jobs = new BulkJobs({ ...memory, settings: { ...memory.settings, get: slowGet } } as Storage, Date.now);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 30 }, () => jobs.start("same-key", "keys.add", "hash-of-the-body", 10, Date.now())),
+    );
+    const started = outcomes.filter((o) => o.status === "fulfilled" && !o.value.replay);
+    const refused = outcomes.flatMap((o) => (o.status === "rejected" ? [(o.reason as { code?: string }).code] : []));
+    expect(started).toHaveLength(1);
+    expect(refused).toEqual(Array(29).fill("job_running"));
   });
 });
 

@@ -99,6 +99,14 @@ export function encodeBits(bits: Uint8Array): string {
   return btoa(text);
 }
 
+function runningConflict(id: string, found?: BulkJobRecord) {
+  const progress = found ? ` (${found.done} of ${found.total})` : "";
+  return errors.conflict(
+    `The job of Idempotency-Key '${id}' is still running${progress}; see GET /admin/api/jobs/bulk/{id}.`,
+    "job_running",
+  );
+}
+
 /** How a request with an `Idempotency-Key` goes on: run it (first or resumed attempt), or replay. */
 export type BulkStart = { replay: false; job: BulkJob } | { replay: true; record: BulkJobRecord };
 
@@ -117,8 +125,30 @@ export class BulkJobs {
 
   /** Starts, resumes or replays the job of `id`; refuses a reused key and a job still running. */
   async start(id: string, kind: BulkKind, requestHash: string, total: number, at: number): Promise<BulkStart> {
-    const now = at; // the request's time, which new key records carry as `addedAt`
     const name = await recordName(id);
+    // Claimed before the record is read, so concurrent requests with one key on this instance
+    // cannot both see "no job yet" and both run it.
+    if (this.running.has(name)) throw runningConflict(id);
+    this.running.add(name);
+    try {
+      const started = await this.claimed(id, name, kind, requestHash, total, at);
+      if (started.replay) this.running.delete(name);
+      return started;
+    } catch (error) {
+      this.running.delete(name);
+      throw error;
+    }
+  }
+
+  /** `start` once this instance holds the name: reads the record and decides. */
+  private async claimed(
+    id: string,
+    name: string,
+    kind: BulkKind,
+    requestHash: string,
+    total: number,
+    now: number, // the request's time, which new key records carry as `addedAt`
+  ): Promise<BulkStart> {
     const found = await this.storage.settings.get<BulkJobRecord>(name);
     if (found && (found.requestHash !== requestHash || found.kind !== kind)) {
       throw errors.conflict(
@@ -127,12 +157,7 @@ export class BulkJobs {
       );
     }
     if (found?.state === "done") return { replay: true, record: found };
-    if (found && (this.running.has(name) || (found.state === "running" && !isStale(found, now)))) {
-      throw errors.conflict(
-        `The job of Idempotency-Key '${id}' is still running (${found.done} of ${found.total}); see GET /admin/api/jobs/bulk/{id}.`,
-        "job_running",
-      );
-    }
+    if (found?.state === "running" && !isStale(found, now)) throw runningConflict(id, found);
     const record: BulkJobRecord = found
       ? {
           ...found,
@@ -143,13 +168,7 @@ export class BulkJobs {
           total: resumedTotal(found, total),
         }
       : { id, kind, requestHash, state: "running", total, done: 0, attempts: 1, startedAt: now, updatedAt: now };
-    this.running.add(name);
-    try {
-      await this.storage.settings.set(name, record);
-    } catch (error) {
-      this.running.delete(name);
-      throw error;
-    }
+    await this.storage.settings.set(name, record);
     if (!found) this.prune(now).catch(() => {}); // best effort: old records are a few hundred bytes
     return { replay: false, job: new BulkJob(record, name, this) };
   }
