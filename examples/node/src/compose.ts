@@ -5,6 +5,7 @@
 import { serve } from "@hono/node-server";
 import { adminUI } from "@keyhive/admin-ui";
 import { configFromEnv, createGateway, gatewayOptionsFromConfig } from "@keyhive/gateway";
+import { createNodeFetch } from "@keyhive/gateway/node";
 import { createGemini } from "@keyhive/provider-gemini";
 import { createOpenAI } from "@keyhive/provider-openai";
 import { createFsStorage } from "@keyhive/storage/fs";
@@ -17,6 +18,7 @@ const gateway = createGateway({
   providers: [createOpenAI({ baseURL: config.baseURLs.openai }), createGemini()],
   storage: createFsStorage({ dir: config.dataDir }),
   ui: adminUI(),
+  fetch: createNodeFetch(), // the fastest upstream fetch on Node (undici, keep-alive pool)
 });
 
 const app = new Hono();

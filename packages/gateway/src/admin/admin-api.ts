@@ -23,7 +23,7 @@ import { BulkJobs } from "./bulk-jobs.js";
 import { CheckJobs } from "./check-jobs.js";
 import { checksRoutes } from "./checks-routes.js";
 import { exportRoutes } from "./export-routes.js";
-import { ID_ROUTE, validateIds } from "./ids.js";
+import { ID_ROUTES, validateIds } from "./ids.js";
 import { importRoutes } from "./import-routes.js";
 import { instanceRoutes } from "./instance-routes.js";
 import { keysRoutes } from "./keys-routes.js";
@@ -157,7 +157,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   api.route("/", loginRoutes(authDeps));
   api.get("/openapi.json", (c) => c.json(openApiDocument));
   api.use("*", adminAuth({ storage, sessions, limiter }, credentials));
-  api.use(ID_ROUTE, validateIds());
+  for (const { path, what } of ID_ROUTES) api.use(path, validateIds(what));
   api.route("/", sessionRoutes(authDeps));
   api.route("/admin-tokens", adminTokensRoutes({ storage, now }));
   api.route("/keys/import", importRoutes({ storage, pool, providers, jobs, now }));

@@ -29,19 +29,26 @@ export function invalidId(what: string, id: string) {
   );
 }
 
-/** Where {@link validateIds} is mounted: the id is the segment after a collection. */
-export const ID_ROUTE = `/:collection{${Object.keys(ID_COLLECTIONS).join("|")}}/:id/*`;
+/**
+ * Where {@link validateIds} is mounted, one route per collection. One route with an alternation
+ * (`/:collection{keys|tokens|…}/:id/*`) would be shorter, but Hono's RegExpRouter before 4.13
+ * throws on it once the app is mounted in another (`app.route("/", gateway.app)`), failing
+ * every request of the host app; plain segments work on every Hono 4 release we support.
+ */
+export const ID_ROUTES = Object.entries(ID_COLLECTIONS).map(([segment, what]) => ({
+  path: `/${segment}/:id/*`,
+  what,
+}));
 
 /**
- * Mount at {@link ID_ROUTE} of the admin API, after authentication (unauthenticated callers
- * learn nothing). The id is Hono's decoded path parameter, exactly what the handlers receive.
+ * Mount at each of {@link ID_ROUTES} of the admin API, after authentication (unauthenticated
+ * callers learn nothing). The id is Hono's decoded path parameter, exactly what handlers receive.
  */
-export function validateIds(): MiddlewareHandler {
+export function validateIds(what: string): MiddlewareHandler {
   return async (c, next) => {
-    const collection = c.req.param("collection") as keyof typeof ID_COLLECTIONS;
     const id = c.req.param("id") ?? "";
     // `POST /keys/bulk` passes too: "bulk" is a well-formed name.
-    if (!isRecordName(id)) throw invalidId(ID_COLLECTIONS[collection], id);
+    if (!isRecordName(id)) throw invalidId(what, id);
     await next();
   };
 }
