@@ -6,7 +6,10 @@ import { StatusBadge } from "../status-badge.js";
 import { keySecret } from "./keys-api.js";
 import type { KeySelection } from "./use-key-selection.js";
 
-/** A key's row: clicking it (outside its controls) selects it; copy, enable/disable and delete act on it alone. */
+/**
+ * A key's row: clicking it (outside its controls) selects it; copy, enable/disable and delete act on
+ * it alone. Below 760 px the row is a card (styles.css); `data-label` names each detail there.
+ */
 export function KeyRow({
   k,
   selection,
@@ -32,19 +35,32 @@ export function KeyRow({
       <td class="sel">
         <input type="checkbox" aria-label={t("selectKey", { key: k.key })} checked={selected} onChange={onToggle} />
       </td>
-      <td class="mono">{k.key}</td>
-      <td>{k.provider}</td>
-      <td>
+      <td class="mono" data-col="key">
+        {k.key}
+      </td>
+      <td data-col="provider" data-label={t("provider")}>
+        {k.provider}
+      </td>
+      <td data-col="status">
         <StatusBadge status={k.status} />
         {k.statusReason && <span class="muted small-text"> {k.statusReason}</span>}
       </td>
-      <td class="num" data-col="balance">
+      <td class="num" data-col="balance" data-label={t("balance")}>
         {formatNumber(k.balance)}
       </td>
-      <td>{k.tags.join(", ")}</td>
-      <td>{formatDate(k.addedAt)}</td>
-      <td data-col="lastChecked">{formatDate(k.lastCheckedAt)}</td>
-      <td>{formatDate(k.lastUsedAt)}</td>
+      {/* No text node when untagged, so the card layout can hide the empty cell (:empty). */}
+      <td data-col="tags" data-label={t("tags")}>
+        {k.tags.length > 0 && k.tags.join(", ")}
+      </td>
+      <td data-col="addedAt" data-label={t("added")}>
+        {formatDate(k.addedAt)}
+      </td>
+      <td data-col="lastChecked" data-label={t("lastChecked")}>
+        {formatDate(k.lastCheckedAt)}
+      </td>
+      <td data-col="lastUsed" data-label={t("lastUsed")}>
+        {formatDate(k.lastUsedAt)}
+      </td>
       <td class="row-actions">
         <CopyButton label={t("copy")} text={() => keySecret(k.id)} />
         <button type="button" class="small" onClick={() => onToggleDisabled(k)}>
