@@ -29,6 +29,7 @@ testProvider({
     json: { model: "deepseek-chat", stream: true, messages: [{ role: "user", content: "hi" }] },
     upstreamPath: "/chat/completions",
     minEvents: 8,
+    incremental: true, // the mock paces its events (10 ms apart)
   },
   fixtures: new URL("./__fixtures__/", import.meta.url),
   failures: {

@@ -105,6 +105,7 @@ testProvider({
     stream: true,
     upstreamPath: "/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse",
     minEvents: 6,
+    incremental: true, // the mock paces its events
   },
   fixtures: new URL("./__fixtures__/", import.meta.url),
   failures: {

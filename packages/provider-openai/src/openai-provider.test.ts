@@ -49,6 +49,7 @@ testProvider({
     path: "/chat/completions",
     json: { model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "hi" }] },
     upstreamPath: "/v1/chat/completions",
+    incremental: true, // the mock paces its events
   },
   fixtures: new URL("./__fixtures__/", import.meta.url),
   failures: {

@@ -83,6 +83,7 @@ testProvider({
     path: "/chat/completions",
     json: { model: "Qwen/Qwen3-8B", stream: true, messages: [{ role: "user", content: "hi" }] },
     upstreamPath: "/v1/chat/completions",
+    incremental: true, // the mock paces its events
   },
   fixtures: new URL("./__fixtures__/", import.meta.url),
   failures: {

@@ -56,8 +56,13 @@ export interface ProviderCaseOptions<M extends ProviderMock = ProviderMock> {
   keyHeader?: string;
   /** Requests that must reach the right path on the mock, with the key in a header. */
   requests: readonly ProviderCaseRequest[];
-  /** A streamed request: SSE chunks must arrive incrementally. */
-  stream: ProviderCaseRequest & { minEvents?: number };
+  /**
+   * A streamed request: it must come back as SSE with at least `minEvents` (default 3) `data:`
+   * events. With `incremental: true` the events must also arrive over more than one read — set it
+   * when the mock paces its events (startMockOpenAI's `"slow"` key with `slowMs`); a mock that
+   * writes the whole stream at once (its `"ok"` key) arrives in one read however the adapter is.
+   */
+  stream: ProviderCaseRequest & { minEvents?: number; incremental?: boolean };
   /** Directory of recorded failures (`<name>.json`); every file must appear in `failures`. */
   fixtures?: URL | string;
   /** Expected class per fixture name. */

@@ -21,24 +21,34 @@ const TSCONFIG = {
   include: ["src"],
 };
 
-/** Writes the README's server.ts and docs/build-your-own.md's compose.ts, then builds both with tsc. */
+/** Writes `src/<name>` for each program and builds them with tsc (NodeNext, strict) into dist/. */
+export async function compileNodePrograms(project: ConsumerProject, programs: Record<string, string>): Promise<void> {
+  project.write("tsconfig.json", JSON.stringify(TSCONFIG, null, 2));
+  for (const [name, text] of Object.entries(programs)) project.write(`src/${name}`, text);
+  await run(workspaceBin("tsc"), ["-p", "tsconfig.json"], { cwd: project.dir });
+}
+
+/** The README's server.ts and docs/build-your-own.md's compose.ts, built. */
 export async function buildNodePrograms(project: ConsumerProject): Promise<void> {
   const server = readmePrograms().get("server.ts");
   if (!server) throw new Error("README has no consumer-check server.ts block");
-  project.write("tsconfig.json", JSON.stringify(TSCONFIG, null, 2));
-  project.write("src/server.ts", server);
-  project.write("src/compose.ts", buildYourOwnProgram());
-  await run(workspaceBin("tsc"), ["-p", "tsconfig.json"], { cwd: project.dir });
+  await compileNodePrograms(project, { "server.ts": server, "compose.ts": buildYourOwnProgram() });
 }
 
 export interface RunningServer {
   url: string;
+  /** Everything it printed so far. */
+  output(): string;
   stop(): void;
 }
 
-/** Starts dist/server.js and waits for its "listening on" line. */
-export async function startNodeServer(project: ConsumerProject, env: Record<string, string>): Promise<RunningServer> {
-  const child: ChildProcess = spawn(process.execPath, ["dist/server.js"], {
+/** Starts dist/server.js (or another built file) and waits for its "listening on" line. */
+export async function startNodeServer(
+  project: ConsumerProject,
+  env: Record<string, string>,
+  file = "dist/server.js",
+): Promise<RunningServer> {
+  const child: ChildProcess = spawn(process.execPath, [file], {
     cwd: project.dir,
     env: {
       PATH: process.env.PATH ?? "",
@@ -57,10 +67,10 @@ export async function startNodeServer(project: ConsumerProject, env: Record<stri
   });
   for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
     const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-    if (url) return { url, stop: () => child.kill("SIGTERM") };
+    if (url) return { url, output: () => out, stop: () => child.kill("SIGTERM") };
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 25));
   }
   child.kill("SIGKILL");
-  throw new Error(`dist/server.js did not start:\n${out}`);
+  throw new Error(`${file} did not start:\n${out}`);
 }

@@ -27,7 +27,7 @@ export function run(command: string, args: string[], options: RunOptions): Promi
       {
         cwd: options.cwd,
         // Only the variables npm and node need: the workspace's npm_* settings must not leak in.
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", CI: "true", ...options.env },
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", CI: "true", NO_COLOR: "1", ...options.env },
         timeout: options.timeoutMs ?? 240_000,
         maxBuffer: 64 * 1024 * 1024,
       },
