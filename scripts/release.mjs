@@ -43,6 +43,19 @@ if (
   );
   process.exit(1);
 }
+// The registry page links to the code and the issue tracker only through these fields.
+const unlinked = published(root).filter((folder) => {
+  const { repository, homepage, bugs } = manifest(root, folder);
+  return !repository || !homepage || !bugs;
+});
+if (unlinked.length > 0) {
+  const message = `release: set "repository", "homepage" and "bugs" in ${unlinked.join(", ")} (the public repository's URLs)`;
+  if (!dryRun) {
+    console.error(`${message} before publishing.`);
+    process.exit(1);
+  }
+  console.warn(`${message}; a real release refuses until then.`);
+}
 if (!args.has("--skip-build")) sh(root, bin("turbo"), ["run", "build", "--output-logs=errors-only"]);
 
 if (!dryRun) {

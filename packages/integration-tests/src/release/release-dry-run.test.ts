@@ -3,7 +3,7 @@
  * package and write its changelog, and `npm publish --dry-run` packs each with that changelog —
  * in a throwaway copy, leaving this workspace exactly as it was.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { PUBLISHED } from "../consumer/pack.js";
@@ -33,6 +33,10 @@ it("versions, writes changelogs and packs every published package without touchi
     expect(report).toContain(`npm notice version: ${bump?.[2]}`);
   }
   expect(out).toContain("nothing was published and this workspace is unchanged");
+  // Until the packages link to the public repository, a real release refuses (and says why).
+  const unlinked = out.includes('set "repository", "homepage" and "bugs"');
+  const manifests = PUBLISHED.map((folder) => readFileSync(join(REPO_ROOT, "packages", folder, "package.json"), "utf8"));
+  expect(unlinked).toBe(manifests.some((text) => !/"repository"/.test(text) || !/"bugs"/.test(text) || !/"homepage"/.test(text)));
   expect(await gitStatus()).toBe(statusBefore);
   expect(changesets()).toEqual(changesetsBefore);
 }, 200_000);
