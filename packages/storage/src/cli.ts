@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * keyhive-storage export --from <uri> [--include-auth] > backup.jsonl
- * keyhive-storage import --to <uri> [--include-auth] < backup.jsonl
+ * keyhive-storage export --from <uri> [--include-auth] [--progress-ms <ms>] > backup.jsonl
+ * keyhive-storage import --to <uri> [--include-auth] [--progress-ms <ms>] < backup.jsonl
+ * keyhive-storage migrate --from <uri> --to <uri> [--include-auth] [--progress-ms <ms>]
  * keyhive-storage rotate-key --store <uri>
  *
  * <uri>: `fs:./dir`, `redis://host:6379/0` (or `rediss://`), `memory:`. Cloudflare KV and D1 are
@@ -10,7 +11,8 @@
  * `KEYHIVE_ENCRYPTION_KEY` (the current one) and, for rotate-key, `KEYHIVE_NEW_ENCRYPTION_KEY`.
  */
 import type { Storage } from "@keyhive/gateway";
-import { exportStore, importStore } from "./backup.js";
+import { exportStore } from "./backup.js";
+import { type RunSettings, runExport, runImport } from "./cli-copy.js";
 import { reencryptStorage, withEncryption } from "./encryption.js";
 
 /** Opens a store; with `KEYHIVE_ENCRYPTION_KEY` set (and `raw` false) through `withEncryption`. */
@@ -34,8 +36,9 @@ export async function openStorage(uri: string, { raw = false } = {}): Promise<St
 }
 
 const USAGE = [
-  "usage: keyhive-storage export --from <uri> [--include-auth] > backup.jsonl",
-  "       keyhive-storage import --to <uri> [--include-auth] < backup.jsonl",
+  "usage: keyhive-storage export --from <uri> [--include-auth] [--progress-ms <ms>] > backup.jsonl",
+  "       keyhive-storage import --to <uri> [--include-auth] [--progress-ms <ms>] < backup.jsonl",
+  "       keyhive-storage migrate --from <uri> --to <uri> [--include-auth] [--progress-ms <ms>]",
   "       KEYHIVE_ENCRYPTION_KEY=<old> KEYHIVE_NEW_ENCRYPTION_KEY=<new> keyhive-storage rotate-key --store <uri>",
 ].join("\n");
 
@@ -53,6 +56,15 @@ function parse(argv: string[]) {
   return { command, values, switches };
 }
 
+type Args = NonNullable<ReturnType<typeof parse>>;
+
+/** The values given are exactly `required`, plus `--progress-ms` when valid. */
+function takes(args: Args, ...required: string[]): boolean {
+  const optional = args.values.has("--progress-ms") ? 1 : 0;
+  if (optional && !/^\d+$/.test(args.values.get("--progress-ms") as string)) return false;
+  return args.values.size === required.length + optional && required.every((name) => args.values.has(name));
+}
+
 async function using<T>(storage: Storage, fn: (storage: Storage) => Promise<T>): Promise<T> {
   try {
     return await fn(storage);
@@ -63,38 +75,47 @@ async function using<T>(storage: Storage, fn: (storage: Storage) => Promise<T>):
 
 export async function main(argv: string[]): Promise<number> {
   const args = parse(argv);
-  const includeAuth = args?.switches.has("--include-auth") ?? false;
-  const from = args?.values.get("--from");
-  const to = args?.values.get("--to");
-  const store = args?.values.get("--store");
-  if (args?.command === "export" && from && args.values.size === 1) {
-    await using(await openStorage(from), async (storage) => {
-      for await (const line of exportStore(storage, { includeAuth })) {
-        if (!process.stdout.write(line)) await new Promise((resolve) => process.stdout.once("drain", resolve));
-      }
-    });
-    return 0;
+  if (!args) return usage();
+  const { command, values } = args;
+  const includeAuth = args.switches.has("--include-auth");
+  const run: RunSettings = { includeAuth, progressMs: Number(values.get("--progress-ms") ?? 1000) };
+  const [from, to, store] = [values.get("--from") ?? "", values.get("--to") ?? "", values.get("--store") ?? ""];
+  if (command === "export" && takes(args, "--from")) {
+    return using(await openStorage(from), (source) => runExport(source, run));
   }
-  if (args?.command === "import" && to && args.values.size === 1) {
-    const result = await using(await openStorage(to), (storage) =>
-      importStore(storage, process.stdin, { includeAuth }),
-    );
-    process.stderr.write(`${JSON.stringify(result)}\n`);
-    return 0;
-  }
-  if (args?.command === "rotate-key" && store && args.values.size === 1 && !includeAuth) {
-    const next = process.env.KEYHIVE_NEW_ENCRYPTION_KEY;
-    if (!next) {
-      process.stderr.write("keyhive-storage: rotate-key needs KEYHIVE_NEW_ENCRYPTION_KEY (the new secret)\n");
-      return 2;
+  if (command === "import" && takes(args, "--to")) {
+    try {
+      return await using(await openStorage(to), (target) => runImport(target, process.stdin, run));
+    } finally {
+      process.stdin.destroy(); // a stopped import leaves stdin unread: let the process exit
     }
-    const current = process.env.KEYHIVE_ENCRYPTION_KEY || undefined;
-    const result = await using(await openStorage(store, { raw: true }), (storage) =>
-      reencryptStorage(storage, { from: current, to: next }),
-    );
-    process.stderr.write(`${JSON.stringify(result)}\n`);
-    return 0;
   }
+  if (command === "migrate" && takes(args, "--from", "--to")) {
+    return using(await openStorage(from), async (source) =>
+      using(await openStorage(to), (target) =>
+        runImport(target, exportStore(source, { includeAuth, announceCounts: true }), run),
+      ),
+    );
+  }
+  if (command === "rotate-key" && args.values.size === 1 && store && !includeAuth) return rotateKey(store);
+  return usage();
+}
+
+async function rotateKey(store: string): Promise<number> {
+  const next = process.env.KEYHIVE_NEW_ENCRYPTION_KEY;
+  if (!next) {
+    process.stderr.write("keyhive-storage: rotate-key needs KEYHIVE_NEW_ENCRYPTION_KEY (the new secret)\n");
+    return 2;
+  }
+  const current = process.env.KEYHIVE_ENCRYPTION_KEY || undefined;
+  const result = await using(await openStorage(store, { raw: true }), (storage) =>
+    reencryptStorage(storage, { from: current, to: next }),
+  );
+  process.stderr.write(`${JSON.stringify(result)}\n`);
+  return 0;
+}
+
+function usage(): number {
   process.stderr.write(`${USAGE}\n`);
   return 2;
 }

@@ -1,11 +1,5 @@
-export {
-  type BackupLine,
-  type ExportOptions,
-  exportStore,
-  type ImportOptions,
-  type ImportResult,
-  importStore,
-} from "./backup.js";
+export { type BackupCounts, type BackupLine, type ExportOptions, exportStore } from "./backup.js";
+export { ImportError, type ImportOptions, type ImportResult, importStore } from "./backup-import.js";
 export {
   type EncryptionOptions,
   type ReencryptOptions,
