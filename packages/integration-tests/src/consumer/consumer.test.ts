@@ -53,7 +53,7 @@ describe.each(["oldest", "newest"])("a project outside the workspace, %s Hono 4 
     expect(project.copiesOf("@keyhive/gateway")).toEqual(["0.1.0"]);
   });
 
-  it("type-checks and builds the README's Node program and docs/build-your-own.md's", async () => {
+  it("type-checks and builds the README's Node program, the storage README's and docs/build-your-own.md's", async () => {
     await buildNodePrograms(project);
   }, 120_000);
 

@@ -28,11 +28,17 @@ export async function compileNodePrograms(project: ConsumerProject, programs: Re
   await run(workspaceBin("tsc"), ["-p", "tsconfig.json"], { cwd: project.dir });
 }
 
-/** The README's server.ts and docs/build-your-own.md's compose.ts, built. */
+/** The README's server.ts, the storage README's snippet and docs/build-your-own.md's compose.ts, built. */
 export async function buildNodePrograms(project: ConsumerProject): Promise<void> {
-  const server = readmePrograms().get("server.ts");
-  if (!server) throw new Error("README has no consumer-check server.ts block");
-  await compileNodePrograms(project, { "server.ts": server, "compose.ts": buildYourOwnProgram() });
+  const programs = readmePrograms();
+  const server = programs.get("server.ts");
+  const storage = programs.get("storage-readme.ts");
+  if (!server || !storage) throw new Error("README lacks the consumer-check server.ts / storage-readme.ts block");
+  await compileNodePrograms(project, {
+    "server.ts": server,
+    "storage-readme.ts": storage,
+    "compose.ts": buildYourOwnProgram(),
+  });
 }
 
 export interface RunningServer {

@@ -8,11 +8,14 @@ import { join } from "node:path";
 import { REPO_ROOT } from "./run.js";
 
 const readme = () => readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+/** Package READMEs whose marked blocks are type-checked too. */
+const PACKAGE_READMES = ["packages/storage/README.md"];
 
-/** Each marked block's path in the consumer project → its text. */
+/** Each marked block's path in the consumer project → its text (root README, then packages'). */
 export function readmePrograms(): Map<string, string> {
   const programs = new Map<string, string>();
-  for (const match of readme().matchAll(/<!-- consumer-check: (\S+) -->\n```\w+\n([\s\S]*?)```/g)) {
+  const texts = [readme(), ...PACKAGE_READMES.map((path) => readFileSync(join(REPO_ROOT, path), "utf8"))];
+  for (const match of texts.join("\n").matchAll(/<!-- consumer-check: (\S+) -->\n```\w+\n([\s\S]*?)```/g)) {
     programs.set(match[1] as string, match[2] as string);
   }
   return programs;
