@@ -23,8 +23,10 @@ export default createWorkerHandler<Env>({
     createSiliconFlow({ baseURL: baseURLs.siliconflow }),
     createGemini({ baseURL: baseURLs.gemini }),
   ],
-  // The schema comes from `wrangler d1 migrations apply` (see README), not from each cold start.
-  storage: (env) => createD1Storage({ binding: env.KEYHIVE_DB, migrate: false }),
+  // The schema comes from `wrangler d1 migrations apply` (see README), not from each cold start;
+  // until it is applied every request answers a 503 naming that command for this database
+  // (`database_name` in wrangler.toml: a test keeps the two equal).
+  storage: (env) => createD1Storage({ binding: env.KEYHIVE_DB, migrate: false, databaseName: "keyhive" }),
   encryption: withEncryption,
   gateway: { ui: adminUI() },
 });

@@ -1,8 +1,9 @@
 /**
  * First-start secrets: with no admin password and no client token configured, generate both,
- * store only their hashes, and hand the plaintext back once for the runtime to print. A configured
- * admin password is checked against the same policy as the admin API's and manages the password:
- * its hash replaces the stored one at every start.
+ * store only their hashes, and hand the plaintext back once for the runtime to print (Workers,
+ * which print nothing, turn the client token off). A configured admin password is checked against
+ * the same policy as the admin API's and manages the password: its hash replaces the stored one
+ * at every start.
  */
 import { ADMIN_PASSWORD_HASH } from "./admin/admin-auth.js";
 import type { Storage } from "./spec/storage.js";
@@ -26,6 +27,11 @@ export interface BootstrapOptions {
   adminPassword?: string;
   /** Whether client tokens come from configuration (then none is generated). */
   hasConfiguredClientTokens: boolean;
+  /**
+   * Generate a client token when none is configured or stored. Off where nobody would see it
+   * printed (Workers). @default true
+   */
+  generateClientToken?: boolean;
   /** PBKDF2 iterations of the hashes written. @default DEFAULT_PASSWORD_ITERATIONS */
   passwordIterations?: number;
   now?: () => number;
@@ -73,7 +79,8 @@ export async function bootstrapSecrets(options: BootstrapOptions): Promise<Boots
     result.adminPassword = randomSecret("", 18);
     await storage.settings.set(ADMIN_PASSWORD_HASH, await hashPassword(result.adminPassword, iterations));
   }
-  if (!options.hasConfiguredClientTokens && (await storage.tokens.list()).length === 0) {
+  const generate = options.generateClientToken !== false && !options.hasConfiguredClientTokens;
+  if (generate && (await storage.tokens.list()).length === 0) {
     const token = randomSecret("kh-", 24);
     await storage.tokens.put({
       id: `tok-${(await sha256Hex(token)).slice(0, 12)}`,

@@ -53,6 +53,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       storage,
       adminPassword: options.adminPassword,
       hasConfiguredClientTokens: (options.clientTokens?.length ?? 0) > 0,
+      generateClientToken: options.generateClientToken,
       passwordIterations,
       now,
     });

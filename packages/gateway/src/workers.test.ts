@@ -3,6 +3,8 @@
  * cron re-check, encryption) runs inside workerd in examples/workers-kv and examples/workers-d1.
  */
 import { describe, expect, it } from "vitest";
+import { createMemoryStorage } from "../test/support/index.js";
+import { NO_CLIENT_TOKEN } from "./proxy/client-auth.js";
 import type { Storage } from "./spec/storage.js";
 import { createWorkerHandler } from "./workers.js";
 
@@ -49,5 +51,23 @@ describe("createWorkerHandler refuses a configuration with a JSON 500 saying why
     expect(await refusal({ KEYHIVE_ADMIN_PASSWORD: ADMIN, KEYHIVE_ENCRYPTION_KEY: "k" })).toBe(
       "Keyhive is misconfigured: KEYHIVE_ENCRYPTION_KEY is set, but this Worker was built without `encryption`.",
     );
+  });
+});
+
+describe("createWorkerHandler without KEYHIVE_CLIENT_TOKENS", () => {
+  it("generates no client token nobody could see: clients get a 401 saying how to create one", async () => {
+    const storage = createMemoryStorage();
+    const handler = createWorkerHandler({ providers: () => [], storage: () => storage });
+    const env = { KEYHIVE_ADMIN_PASSWORD: ADMIN };
+    for (const path of ["/v1/models", "/v1/chat/completions"]) {
+      const res = await handler.fetch(
+        new Request(`http://worker.local${path}`, { method: path === "/v1/models" ? "GET" : "POST" }),
+        env,
+        ctx as never,
+      );
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toBe(NO_CLIENT_TOKEN);
+    }
+    expect(await storage.tokens.list()).toEqual([]);
   });
 });

@@ -52,6 +52,8 @@ export function createWorkerHandler<E extends object>(options: WorkerHandlerOpti
       ...gatewayOptionsFromConfig(config),
       // No job outlives its request on Workers: the admin UI steps batch checks instead.
       backgroundJobs: false,
+      // A generated client token would be shown to nobody: clients get a 401 saying to create one.
+      generateClientToken: false,
       // workerd's WebCrypto refuses more PBKDF2 iterations (hashes from Node still verify, slower).
       passwordHashIterations: WORKERS_PASSWORD_ITERATIONS,
       // Cloudflare sets CF-Connecting-IP on every request: the client's address, not spoofable.

@@ -7,6 +7,7 @@ import { createD1UsageStore } from "./d1-usage.js";
 
 export type { D1DatabaseLike, D1StatementLike } from "./d1-context.js";
 export { D1_MIGRATION_SQL, d1MigrationStatements } from "./d1-schema.js";
+export { D1_SCHEMA_MISSING_CODE, d1SchemaMissingMessage } from "./d1-schema-guard.js";
 
 export interface D1StorageOptions {
   /** The D1 database binding, e.g. `env.KEYHIVE_DB`. */
@@ -16,6 +17,12 @@ export interface D1StorageOptions {
    * off when you run `wrangler d1 migrations apply` yourself. @default true
    */
   migrate?: boolean;
+  /**
+   * The database's `database_name` in wrangler.toml. Named in the error every request answers
+   * while the schema is missing (a 503 `storage_not_migrated` with the `wrangler d1 migrations
+   * apply` command, logged once), so pass it with `migrate: false`. @default "<database_name>"
+   */
+  databaseName?: string;
   /** How long change-feed rows are kept; an instance offline longer reloads everything. @default 600000 */
   changeRetentionMs?: number;
   /** History older than this many days is pruned automatically (at most hourly, on append). @default 30 */

@@ -3,20 +3,11 @@
  * writes. Its own module so the stores and `createD1Storage` can all import it without importing
  * each other.
  */
+import type { D1DatabaseLike, D1StatementLike } from "./d1-binding.js";
 import { d1MigrationStatements } from "./d1-schema.js";
+import { guardD1Schema } from "./d1-schema-guard.js";
 
-/** The part of a Workers `D1Database` binding this storage uses. */
-export interface D1DatabaseLike {
-  prepare(sql: string): D1StatementLike;
-  batch<T = unknown>(statements: D1StatementLike[]): Promise<{ results: T[]; meta: { changes: number } }[]>;
-}
-
-export interface D1StatementLike {
-  bind(...values: unknown[]): D1StatementLike;
-  all<T = Record<string, unknown>>(): Promise<{ results: T[]; meta: { changes: number } }>;
-  first<T = Record<string, unknown>>(): Promise<T | null>;
-  run(): Promise<{ meta: { changes: number } }>;
-}
+export type { D1DatabaseLike, D1StatementLike } from "./d1-binding.js";
 
 export interface D1Context {
   db: D1DatabaseLike;
@@ -30,12 +21,14 @@ export interface D1Context {
 export interface D1ContextOptions {
   binding: D1DatabaseLike;
   migrate?: boolean;
+  databaseName?: string;
   batchSize?: number;
   now?: () => number;
 }
 
 export function createD1Context(options: D1ContextOptions): D1Context {
-  const db = options.binding;
+  // A missing table answers a 503 naming the migration command, not an opaque 500.
+  const db = guardD1Schema(options.binding, options.databaseName ?? "<database_name>");
   const batchSize = options.batchSize ?? 200;
   // One migration per storage, started by the first operation rather than at construction, so
   // creating a storage in a Worker's global scope does no I/O.

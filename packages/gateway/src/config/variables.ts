@@ -17,7 +17,10 @@ export const CONFIG_VARIABLES = {
   clientTokens: list({
     name: "KEYHIVE_CLIENT_TOKENS",
     secret: true,
-    description: "Client tokens accepted on `/v1/*`, besides those created in the admin UI.",
+    description:
+      "Client tokens accepted on `/v1/*`, besides those created in the admin UI. With none configured or stored, " +
+      "Node and Bun generate one at first start and print it once; Workers generate none (clients get a 401 saying " +
+      "so until an admin creates one).",
   }),
   encryptionKey: secret({
     name: "KEYHIVE_ENCRYPTION_KEY",

@@ -24,6 +24,13 @@ export interface GatewayOptions {
   /** Client tokens from configuration, in addition to those in storage. */
   clientTokens?: string[];
   /**
+   * With no client token configured or stored, generate one at first start (`ready()` returns it
+   * once, for the runtime to print). Workers pass false: nothing would show it, so clients get a
+   * 401 saying no client token exists until one is created in the admin UI or configured.
+   * @default true
+   */
+  generateClientToken?: boolean;
+  /**
    * Admin password from configuration (at least 12 characters, or `createGateway` throws). It
    * manages the password: its hash replaces the stored one at every start, and the admin API
    * refuses to change it (409 `password_managed_by_environment`). When absent, one is generated

@@ -22,6 +22,11 @@ export interface ClientIdentity {
   record?: TokenRecord;
 }
 
+/** The 401 while no client token can authenticate (none configured, none stored or all revoked). */
+export const NO_CLIENT_TOKEN =
+  "This gateway has no client token yet: an admin creates one in the admin UI (/admin, Tokens) " +
+  "or configures KEYHIVE_CLIENT_TOKENS.";
+
 export class ClientAuth {
   private table = new Map<string, ClientIdentity>();
   /**
@@ -69,6 +74,8 @@ export class ClientAuth {
    * character by character, so response time says nothing about how much of it was right.
    */
   async authenticate(credential: string | undefined): Promise<ClientIdentity> {
+    // A caller learns only that the gateway is not set up yet: there is no token to guess.
+    if (this.table.size === 0) throw errors.unauthorized(NO_CLIENT_TOKEN);
     if (!credential) {
       const others = (this.options.keyHeaders ?? ["x-api-key"]).map((name) => `\`${name}\``).join(" / ");
       throw errors.unauthorized(`Missing client token: send \`Authorization: Bearer <token>\` (or ${others}).`);
