@@ -121,6 +121,10 @@ export function testWorker(options: WorkerCaseOptions): void {
         `[${options.name}] Worker bundle: ${(bundle.bytes / 1024).toFixed(1)} KiB, gzip ${(bundle.gzipBytes / 1024).toFixed(1)} KiB`,
       );
       expect(bundle.gzipBytes).toBeLessThan(GZIP_BUDGET);
+      // The README's "about N KiB gzip" stays within 15% of the bundle as built.
+      const readme = readFileSync(join(options.dir, "README.md"), "utf8");
+      const stated = Number(/about (\d+) KiB gzip/.exec(readme)?.[1]);
+      expect(Math.abs(bundle.gzipBytes / 1024 - stated) / stated, `README states ${stated} KiB`).toBeLessThan(0.15);
     });
 
     it("serves the admin UI and refuses the admin API without credentials", async () => {
