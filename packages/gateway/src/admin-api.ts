@@ -10,6 +10,7 @@ import type { checkJobView, checkResultEvent, checkSettingsSchema, checkStartBod
 import type { errorBody } from "./admin/schemas/common.js";
 import type { exportedKey, restoreResult } from "./admin/schemas/data.js";
 import type { addKeysBody, addKeysResult, keyBulkBody, keyPage, keyPatchBody, keyView } from "./admin/schemas/keys.js";
+import type { logPage, requestRecord } from "./admin/schemas/logs.js";
 import type { publicInfo, publicKey, publicKeyPage } from "./admin/schemas/public.js";
 import type { settingsPatchBody, settingsView } from "./admin/schemas/settings.js";
 import type { balanceTrendView, requestsView, statsView, topKeysView } from "./admin/schemas/stats.js";
@@ -58,6 +59,10 @@ export type Stats = Out<typeof statsView>;
 export type BalanceTrend = Out<typeof balanceTrendView>;
 export type RequestSeries = Out<typeof requestsView>;
 export type TopKeys = Out<typeof topKeysView>;
+
+/** One proxied request of the request log (`GET /admin/api/logs`): no secret field at all. */
+export type RequestRecord = Out<typeof requestRecord>;
+export type RequestLogPage = Out<typeof logPage>;
 
 export type PublicInfo = Out<typeof publicInfo>;
 export type PublicKey = Out<typeof publicKey>;

@@ -8,6 +8,7 @@ import { ProxyTrust } from "./admin/proxy-trust.js";
 import { assertAdminPassword, type BootstrapResult, bootstrapSecrets } from "./bootstrap.js";
 import { assertStorageVersion, registerProviders } from "./gateway/check-parts.js";
 import { composeApp } from "./gateway/compose-app.js";
+import { composeRequests } from "./gateway/compose-logs.js";
 import { composePool } from "./gateway/compose-pool.js";
 import { composeProxy } from "./gateway/compose-proxy.js";
 import type { Gateway, GatewayOptions } from "./gateway/gateway-options.js";
@@ -86,6 +87,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     passwordManagedByEnvironment: options.adminPassword !== undefined,
     backgroundJobs: options.backgroundJobs ?? true,
     onError,
+    requests: composeRequests(options, pool, usage.instanceId, now),
   });
   const metrics = (outcome: Parameters<AdminApi["observe"]>[0]) => adminApi.observe(outcome);
   const counters = storage.counters;

@@ -10,6 +10,9 @@ export {
 export { type ConfiguredGatewayOptions, gatewayOptionsFromConfig } from "./config/gateway-options.js";
 export { baseURLVariableName, CONFIG_VARIABLES, OTHER_VARIABLES } from "./config/variables.js";
 export { createGateway, type Gateway, type GatewayOptions } from "./gateway.js";
+export type { RequestLogOptions } from "./logs/request-log.js";
+export type { RequestRecord } from "./logs/request-record.js";
+export { LOG_LEVELS, type LogLevel } from "./logs/structured-log.js";
 export { defaultHealthPolicy, type HealthPolicy, onCheck, onFailure, onSuccess } from "./pool/health.js";
 export { KeyPool, type KeyPoolOptions, type Selection, type SelectOptions, type WaitUntil } from "./pool/key-pool.js";
 export { keyId, type NewKeyInput, newKeyRecord, splitKeys } from "./pool/new-key.js";

@@ -5,6 +5,7 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { RequestRecorder } from "../logs/request-recorder.js";
 import type { KeyPool } from "../pool/key-pool.js";
 import type { RecheckOptions, RecheckReport } from "../pool/recheck.js";
 import type { UsageMeter } from "../pool/usage-meter.js";
@@ -28,6 +29,7 @@ import { importRoutes } from "./import-routes.js";
 import { instanceRoutes } from "./instance-routes.js";
 import { keysRoutes } from "./keys-routes.js";
 import { LoginLimiter } from "./login-limiter.js";
+import { logsRoutes } from "./logs-routes.js";
 import { RequestMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
 import { ProxyTrust } from "./proxy-trust.js";
@@ -72,6 +74,8 @@ export interface AdminApiDeps {
   onError?: (error: unknown) => void;
   /** When this instance last synced with storage (`GET /admin/api/instance`). */
   lastSyncAt?: () => number | undefined;
+  /** The request log (`/admin/api/logs`) and structured lines; without, the log routes answer 404. */
+  requests?: RequestRecorder;
 }
 
 export interface AdminApi {
@@ -174,6 +178,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
     "/instance",
     instanceRoutes({ pool, instanceId: usage.instanceId, startedAt: now(), lastSyncAt: deps.lastSyncAt }),
   );
+  api.route("/logs", logsRoutes({ log: deps.requests?.log, now }));
   api.route("/stats", statsRoutes({ storage, pool, usage, metrics, now }));
   api.route("/", backupRoutes({ storage, pool, settings, sessions, now, onStateChanged: deps.onStateChanged }));
 
@@ -192,6 +197,9 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
     app,
     jobs,
     sessions,
-    observe: (outcome) => metrics.observe(outcome),
+    observe: (outcome) => {
+      metrics.observe(outcome);
+      deps.requests?.observe?.(outcome);
+    },
   };
 }

@@ -13,6 +13,7 @@ export const ID_COLLECTIONS = {
   tokens: "token",
   "admin-tokens": "admin token",
   checks: "check job",
+  logs: "request",
 } as const;
 
 /** `..%2Fx`-style ids arrive decoded; show them escaped, and never at length. */

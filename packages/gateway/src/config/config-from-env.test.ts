@@ -24,6 +24,7 @@ describe("configFromEnv: values and defaults", () => {
       refreshIntervalMs: 5000,
       recheckIntervalMs: 60_000,
       drainMs: 10_000,
+      logLevel: "off",
       port: 8787,
       host: "127.0.0.1",
       dataDir: "./.keyhive-data",

@@ -4,7 +4,7 @@ import type { KeyhiveConfig } from "./config-from-env.js";
 
 export type ConfiguredGatewayOptions = Pick<
   GatewayOptions,
-  "adminPassword" | "clientTokens" | "refreshIntervalMs" | "trustProxy" | "publicURL"
+  "adminPassword" | "clientTokens" | "refreshIntervalMs" | "trustProxy" | "publicURL" | "logLevel"
 >;
 
 /** `createGateway({ ...gatewayOptionsFromConfig(config), providers, storage, … })`. */
@@ -15,5 +15,6 @@ export function gatewayOptionsFromConfig(config: KeyhiveConfig): ConfiguredGatew
     refreshIntervalMs: config.refreshIntervalMs,
     trustProxy: config.trustProxy,
     publicURL: config.publicURL,
+    logLevel: config.logLevel,
   };
 }

@@ -49,6 +49,22 @@ export function integer(
   };
 }
 
+/** One of a fixed set of words (case-insensitive). */
+export function oneOf<T extends string>(doc: Doc & { values: readonly T[]; default: T }): Variable<T> {
+  const { values, ...rest } = doc;
+  return {
+    ...rest,
+    type: values.map((v) => `\`${v}\``).join(", "),
+    defaultText: `\`${doc.default}\``,
+    fallback: doc.default,
+    parse: (value) => {
+      const word = value.trim().toLowerCase() as T;
+      if (values.includes(word)) return word;
+      throw new Error(`${doc.name} must be one of ${values.join(", ")}, got '${value}'.`);
+    },
+  };
+}
+
 export function boolean(doc: Doc & { default: boolean }): Variable<boolean> {
   return {
     ...doc,

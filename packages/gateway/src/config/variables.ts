@@ -3,7 +3,19 @@
  * this table and `docs/configuration.md` is generated from it (a test fails when the page is stale).
  */
 import { assertAdminPassword } from "../bootstrap.js";
-import { httpURL, integer, list, publicURL, secret, storageURI, TIMER_MAX_MS, text, trustProxy } from "./types.js";
+import { LOG_LEVELS } from "../logs/structured-log.js";
+import {
+  httpURL,
+  integer,
+  list,
+  oneOf,
+  publicURL,
+  secret,
+  storageURI,
+  TIMER_MAX_MS,
+  text,
+  trustProxy,
+} from "./types.js";
 
 export const CONFIG_VARIABLES = {
   adminPassword: secret({
@@ -62,6 +74,14 @@ export const CONFIG_VARIABLES = {
     min: 0,
     max: TIMER_MAX_MS,
     description: "On SIGTERM/SIGINT, how long in-flight requests and streams may finish before they are cut, in ms.",
+  }),
+  logLevel: oneOf({
+    name: "KEYHIVE_LOG",
+    values: LOG_LEVELS,
+    default: "off",
+    description:
+      "Structured logs: one JSON line per proxied request on stdout (Node, Bun) or the Workers log, at this level " +
+      "and above (5xx `error`, 4xx `warn`, others `info`). Lines never carry a key's or a token's secret.",
   }),
   port: integer({ name: "PORT", default: 8787, min: 0, max: 65535, description: "Listen port; `0` picks a free one." }),
   host: text({ name: "HOST", default: "127.0.0.1", description: "Listen address; `0.0.0.0` to expose it." }),

@@ -2,6 +2,8 @@
 import type { Hono } from "hono";
 import type { TrustProxy } from "../admin/proxy-trust.js";
 import type { BootstrapResult } from "../bootstrap.js";
+import type { RequestLogOptions } from "../logs/request-log.js";
+import type { LogLevel } from "../logs/structured-log.js";
 import type { KeyPool } from "../pool/key-pool.js";
 import type { RecheckOptions, RecheckReport } from "../pool/recheck.js";
 import type { SelectionStrategy } from "../pool/strategies.js";
@@ -90,6 +92,15 @@ export interface GatewayOptions {
    * API and before the proxy routes. The gateway never imports a UI itself.
    */
   ui?: Hono;
+  /**
+   * The request log: the newest `ringSize` requests of this instance in memory, served at
+   * `/admin/api/logs` (list, tail, export). `false` turns it off. @default { ringSize: 5000 }
+   */
+  requestLog?: RequestLogOptions | false;
+  /** Structured JSON lines (one per request) at this level and above; `KEYHIVE_LOG`. @default "off" */
+  logLevel?: LogLevel;
+  /** Where structured lines go, one call per line. @default console.log (stdout; the Workers log) */
+  logger?: (line: string) => void;
   /** Observes every proxied request (accounting, logs). Never receives secrets. */
   onOutcome?: (outcome: ProxyOutcome) => void;
   /** Where errors of background work go. @default console.error */

@@ -10,10 +10,12 @@ import type { KeyPool, Selection } from "../pool/key-pool.js";
 import { errors, type GatewayError } from "../spec/errors.js";
 import type { FailureClass, Provider, ProviderRequest } from "../spec/provider.js";
 import { attempt } from "./attempt.js";
-import type { Answer } from "./attempt-result.js";
+import type { Answer, AttemptResult } from "./attempt-result.js";
 import { selectPinned } from "./pinned-key.js";
-import type { KeyPin, ProxyOptions, RequestHooks } from "./proxy-types.js";
+import type { AttemptEntry, KeyPin, ProxyOptions, RequestHooks } from "./proxy-types.js";
 import { finalError } from "./upstream-error.js";
+
+export type { AttemptEntry } from "./proxy-types.js";
 
 export interface LoopInput {
   provider: Provider;
@@ -48,6 +50,8 @@ export type LoopEnd =
 export class AttemptLog {
   /** Keys tried; a rate-limited one leaves again when the request waits out its cooldown. */
   readonly tried = new Set<string>();
+  /** Every attempt in order (a silent re-send of a stale keep-alive socket is not one). */
+  readonly entries: AttemptEntry[] = [];
   readonly failures: FailureClass["kind"][] = [];
   readonly rateLimited = new Set<string>();
   lastError: GatewayError | undefined;
@@ -74,6 +78,7 @@ export async function runAttempts(input: LoopInput, deps: LoopDeps, log: Attempt
     }
     const key = selection.key;
     log.tried.add(key.id);
+    const sentAt = deps.now();
     const result = await attempt({
       provider,
       request: input.request,
@@ -83,6 +88,10 @@ export async function runAttempts(input: LoopInput, deps: LoopDeps, log: Attempt
       untilDeadlineMs: Math.max(0, input.deadline - deps.now()),
       attemptTimeoutMs: input.options.attemptTimeoutMs,
     });
+    // A silent re-send (below) is not an attempt of its own.
+    if (result.kind !== "network" || !result.resendable || log.resent) {
+      log.entries.push(entryOf(key.id, result, sentAt, deps));
+    }
     let another: boolean;
     switch (result.kind) {
       case "success":
@@ -110,6 +119,14 @@ export async function runAttempts(input: LoopInput, deps: LoopDeps, log: Attempt
     }
     if (!another) return { kind: "failed", error: log.allFailed(provider.id) };
   }
+}
+
+function entryOf(keyId: string, result: AttemptResult, sentAt: number, deps: LoopDeps): AttemptEntry {
+  const ms = deps.now() - sentAt;
+  if (result.kind === "success") return { keyId, status: result.answer.status, ms };
+  if (result.kind === "refused") return { keyId, failure: "client_error", status: result.response.status, ms };
+  if (result.kind === "failure") return { keyId, failure: result.failure.kind, status: result.status, ms };
+  return { keyId, failure: "upstream_error", ms };
 }
 
 /** A key for the next attempt; when every key cools, waits for the soonest if that is allowed. */

@@ -13,7 +13,7 @@ export type AttemptResult =
   /** The upstream refused the request itself (`client_error`): its own answer is the most precise error there is. */
   | { kind: "refused"; response: Response }
   /** The key or the upstream failed; `error` is what the client gets should this be the last attempt. */
-  | { kind: "failure"; failure: FailureClass; error: GatewayError }
+  | { kind: "failure"; failure: FailureClass; error: GatewayError; status?: number }
   /**
    * Something threw before the first byte: the connection, a timeout, a body that broke.
    * `resendable`: the request itself failed without the attempt being aborted (most often a

@@ -70,7 +70,7 @@ async function classify(response: Response, input: AttemptInput, signal: Attempt
   if (failure.kind === "client_error") {
     return { kind: "refused", response: new Response(text, { status, headers: forwardableResponseHeaders(headers) }) };
   }
-  return { kind: "failure", failure, error: upstreamError(failure, status, input.key.secret) };
+  return { kind: "failure", failure, error: upstreamError(failure, status, input.key.secret), status };
 }
 
 function messageOf(error: unknown): string {

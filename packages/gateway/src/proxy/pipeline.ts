@@ -9,7 +9,7 @@
  * 5. decide     retry, fail over to another key, or finish — in one place        (attempt-loop.ts)
  *    `outcome`  after each attempt: the key's health report to the pool          (requestHooks)
  * 6. respond    the whole answer, or the guarded stream                          (respond.ts)
- *    `after`    once the body ended: quota, usage, metrics, the deployment's observer (requestHooks)
+ *    `after`    once the body ended: quota, usage, metrics and the request log, the deployment's observer (requestHooks)
  *
  * Errors are thrown as `GatewayError`s, which the app renders in the client's API shape.
  */
@@ -24,8 +24,8 @@ import type { ClientAuth } from "./client-auth.js";
 import { clientKeyHeadersOf } from "./client-credentials.js";
 import { forwardClientKey } from "./pass-through.js";
 import { prepare } from "./prepare.js";
-import type { ProxyOptions, ProxyOutcome, ProxyTarget, RequestHooks } from "./proxy-types.js";
-import { type Finish, respond } from "./respond.js";
+import type { OutcomeDetail, ProxyOptions, ProxyOutcome, ProxyTarget, RequestHooks } from "./proxy-types.js";
+import { type Finish, respond, type SentBody } from "./respond.js";
 import type { TokenLimits } from "./token-limits.js";
 
 export {
@@ -82,7 +82,8 @@ export function createProxy(deps: ProxyDeps): ProxyFunction {
     const { client, provider, model, release } = prepared;
     const log = new AttemptLog(options.retries);
     let keyId: string | undefined;
-    const finish: Finish = (status, tail, usage) =>
+    const facts: Pick<OutcomeDetail, "ttfbMs" | "error"> = {};
+    const finish: Finish = (status, tail, usage, sent) =>
       hooks.after(
         {
           client,
@@ -95,6 +96,7 @@ export function createProxy(deps: ProxyDeps): ProxyFunction {
           durationMs: now() - startedAt,
           tail,
           usage,
+          detail: detailOf(startedAt, target, log, facts, sent),
         },
         { provider, waitUntil, release },
       );
@@ -110,10 +112,12 @@ export function createProxy(deps: ProxyDeps): ProxyFunction {
         log,
       );
       if (end.kind === "failed") {
+        facts.error = end.error.message;
         finish(end.error.status);
         throw end.error;
       }
       keyId = end.keyId;
+      facts.ttfbMs = now() - startedAt;
       if (end.kind === "refused") {
         finish(end.response.status);
         return end.response;
@@ -126,6 +130,28 @@ export function createProxy(deps: ProxyDeps): ProxyFunction {
       release?.();
       throw error;
     }
+  };
+}
+
+/** The request log's view of a finished request. */
+function detailOf(
+  startedAt: number,
+  target: ProxyTarget,
+  log: AttemptLog,
+  facts: Pick<OutcomeDetail, "ttfbMs" | "error">,
+  sent: SentBody | undefined,
+): OutcomeDetail {
+  const { api, path } = target;
+  const streamed = sent?.streamed ?? false;
+  return {
+    startedAt,
+    api,
+    path,
+    attempts: log.entries,
+    streamed,
+    bytes: sent?.bytes,
+    ...facts,
+    error: facts.error ?? sent?.error,
   };
 }
 
@@ -147,12 +173,13 @@ export function requestHooks(deps: Pick<ProxyDeps, "pool" | "usage" | "sync" | "
       // Workers may freeze the isolate after the response: hand pending health writes to waitUntil.
       if (waitUntil && pool.pendingWrites > 0) waitUntil(pool.flushWrites());
       const ok = outcome.status < 400;
+      if (ok) outcome.counted = outcome.usage ?? usageOfTail(outcome.tail, provider);
       const event = {
         keyId: outcome.keyId,
         tokenId: outcome.client.tokenId,
         ok,
         failures: outcome.failures,
-        ...(ok ? (outcome.usage ?? usageOfTail(outcome.tail, provider)) : {}),
+        ...outcome.counted,
       };
       // In the same synchronous step as the usage is recorded: the reservation turns into a
       // recorded request with no moment where it counts twice or not at all.

@@ -74,6 +74,39 @@ export interface ProxyOutcome {
   tail?: Uint8Array[];
   /** Token usage taken from a usage event the gateway requested and hid from the client. */
   usage?: StreamUsage;
+  /** The usage counted for this request (from `usage` or the tail), once `after` has run. */
+  counted?: StreamUsage;
+  /** For the request log: what the request was and how its response went. */
+  detail?: OutcomeDetail;
+}
+
+/** One attempt with a pool key, for the request log: which key, how it ended, how long it took. */
+export interface AttemptEntry {
+  keyId: string;
+  /** Absent when the key answered (or the upstream refused the request itself: `client_error`). */
+  failure?: FailureClass["kind"];
+  /** The upstream's status, when it answered at all. */
+  status?: number;
+  /** From sending to the first byte (or the failure). */
+  ms: number;
+}
+
+/** What the request log records besides the accounting fields; all cheap to collect. */
+export interface OutcomeDetail {
+  /** Epoch ms the request arrived. */
+  startedAt: number;
+  /** The route's API kind and operation path (`openai` + `/chat/completions`). */
+  api: ApiKind;
+  path: string;
+  /** One entry per attempt with a pool key, in order. */
+  attempts: readonly AttemptEntry[];
+  /** Arrival to the upstream's first byte, when a key answered. */
+  ttfbMs?: number;
+  streamed: boolean;
+  /** Response body bytes sent to the client, when a body went out. */
+  bytes?: number;
+  /** Why the request failed, when it did (messages never carry a key's secret). */
+  error?: string;
 }
 
 /** What one attempt with a pool key says about that key. */

@@ -14,7 +14,15 @@ import { guardStream, nativeStreamError } from "./stream-guard.js";
 import { type StreamUsage, UsageEventFilter } from "./usage-event-filter.js";
 
 /** Ends the request with its final status (see `RequestHooks.after`). */
-export type Finish = (status: number, tail?: Uint8Array[], usage?: StreamUsage) => void;
+export type Finish = (status: number, tail?: Uint8Array[], usage?: StreamUsage, sent?: SentBody) => void;
+
+/** What went out to the client, for the request log. */
+export interface SentBody {
+  streamed: boolean;
+  bytes: number;
+  /** Why a stream broke off. */
+  error?: string;
+}
 
 export interface RespondInput {
   answer: Answer;
@@ -33,11 +41,12 @@ export function respond({ answer, target, provider, addUsage, finish }: RespondI
   if (answer.kind === "whole") {
     const { bytes } = answer;
     const counted = countsMessages(target) ? messagesUsageOfBody(bytes) : undefined;
-    finish(status, [bytes.subarray(Math.max(0, bytes.byteLength - TAIL_BYTES))], counted);
+    const sent = { streamed: false, bytes: bytes.byteLength };
+    finish(status, [bytes.subarray(Math.max(0, bytes.byteLength - TAIL_BYTES))], counted, sent);
     return new Response(bytes as Uint8Array<ArrayBuffer>, { status, headers });
   }
   if (answer.kind === "bodiless") {
-    finish(status);
+    finish(status, undefined, undefined, { streamed: false, bytes: 0 });
     return new Response(null, { status, headers });
   }
   const { signal } = answer;
@@ -53,13 +62,19 @@ export function respond({ answer, target, provider, addUsage, finish }: RespondI
     // OpenAI-style chat and text streams always end with `data: [DONE]`; one that stops cleanly
     // without it was cut (a close-delimited body cannot tell otherwise).
     expectDone: target.api === "openai" && (target.path === "/chat/completions" || target.path === "/completions"),
-    onEnd: ({ ok, tail }) => {
+    onEnd: ({ ok, tail, bytes, error }) => {
       signal.settle();
-      finish(ok ? status : 502, ok ? tail : undefined, usageFilter?.usage ?? messagesUsage?.usage);
+      const sent = { streamed: true, bytes, ...(ok ? {} : { error: streamErrorOf(error) }) };
+      finish(ok ? status : 502, ok ? tail : undefined, usageFilter?.usage ?? messagesUsage?.usage, sent);
     },
     onCancel: () => signal.abort(new Error("client disconnected")),
   });
   return new StreamResponse(guarded, { status, headers });
+}
+
+function streamErrorOf(error: unknown): string {
+  const reason = error instanceof Error ? error.message : error === undefined ? "client disconnected" : String(error);
+  return `Stream ended early: ${reason}`;
 }
 
 /** The stream error event in the client's API shape (OpenAI's when undefined). */

@@ -13,8 +13,8 @@ import type { UsageEventFilter } from "./usage-event-filter.js";
 export interface StreamGuardOptions {
   /** Whether the body is SSE: only then can an error event be appended. */
   sse: boolean;
-  /** Called once when the body ends, with how it ended and its last bytes (for usage sniffing). */
-  onEnd?: (outcome: { ok: boolean; error?: unknown; tail: Uint8Array[] }) => void;
+  /** Called once when the body ends: how it ended, its last bytes (for usage sniffing), the bytes sent so far. */
+  onEnd?: (outcome: { ok: boolean; error?: unknown; tail: Uint8Array[]; bytes: number }) => void;
   /** Called when the client goes away. */
   onCancel?: () => void;
   /** Drops the usage-only event the gateway asked for on the client's behalf. */
@@ -66,6 +66,16 @@ export function nativeStreamError(provider: Provider): ((message: string) => Pro
   };
 }
 
+/** The event that tells the client the stream broke, in its API's shape (OpenAI's if that fails). */
+async function errorEventFor(options: StreamGuardOptions, error: unknown): Promise<string> {
+  const message = `Upstream stream interrupted: ${error instanceof Error ? error.message : String(error)}`;
+  try {
+    return await (options.errorEvent ?? openAIStreamError)(message);
+  } catch {
+    return openAIStreamError(message);
+  }
+}
+
 /** `body` is a web stream, or a chunk source a runtime's fetch attached (see chunk-source.ts). */
 export function guardStream(
   body: ReadableStream<Uint8Array> | ChunkSource,
@@ -76,15 +86,21 @@ export function guardStream(
   const tail: Uint8Array[] = [];
   const last = options.sse && options.expectDone ? new LastBytes() : undefined;
   let ended = false;
+  // Counted as they are queued, never buffered: the request log's `bytes`.
+  let sent = 0;
   const end = (ok: boolean, error?: unknown) => {
     if (ended) return;
     ended = true;
-    options.onEnd?.({ ok, error, tail });
+    options.onEnd?.({ ok, error, tail, bytes: sent });
+  };
+  const enqueue = (controller: ReadableStreamDefaultController<Uint8Array>, out: Uint8Array) => {
+    sent += out.byteLength;
+    controller.enqueue(out);
   };
   const emit = (controller: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array | undefined): boolean => {
     if (!bytes) return false;
     const out = options.usageFilter ? options.usageFilter.push(bytes) : bytes;
-    if (out) controller.enqueue(out);
+    if (out) enqueue(controller, out);
     return out !== undefined;
   };
   const accept = (controller: ReadableStreamDefaultController<Uint8Array>, value: Uint8Array): boolean => {
@@ -110,7 +126,7 @@ export function guardStream(
             }
             emit(controller, boundary?.flush());
             const rest = options.usageFilter?.end();
-            if (rest) controller.enqueue(rest);
+            if (rest) enqueue(controller, rest);
             end(true);
             controller.close();
             return;
@@ -127,14 +143,7 @@ export function guardStream(
           return;
         }
         boundary?.discard();
-        const message = `Upstream stream interrupted: ${error instanceof Error ? error.message : String(error)}`;
-        let event: string;
-        try {
-          event = await (options.errorEvent ?? openAIStreamError)(message);
-        } catch {
-          event = openAIStreamError(message);
-        }
-        controller.enqueue(encoder.encode(event));
+        enqueue(controller, encoder.encode(await errorEventFor(options, error)));
         controller.close();
       }
     },

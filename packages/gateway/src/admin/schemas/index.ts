@@ -6,6 +6,7 @@ import { dataRoutes } from "./data.js";
 import { keyImportRoutes } from "./import.js";
 import { instanceRoutes } from "./instance.js";
 import { keyRoutes } from "./keys.js";
+import { logRoutes } from "./logs.js";
 import { publicRoutes } from "./public.js";
 import type { AdminRoute } from "./route-table.js";
 import { settingsRoutes } from "./settings.js";
@@ -22,6 +23,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...tokenRoutes,
   ...settingsRoutes,
   ...statsRoutes,
+  ...logRoutes,
   ...instanceRoutes,
   ...publicRoutes,
 ];

@@ -9,6 +9,7 @@ import { checkJobView, checkResultEvent, checkSettingsSchema } from "./checks.js
 import { errorBody } from "./common.js";
 import { exportedKey } from "./data.js";
 import { keyView } from "./keys.js";
+import { requestRecord } from "./logs.js";
 import { settingsView } from "./settings.js";
 import { tokenUsage, tokenView } from "./tokens.js";
 
@@ -30,6 +31,7 @@ export const NAMED_SHAPES: Record<string, { schema: z.core.$ZodType; side: Schem
   AdminToken: { schema: adminTokenView, side: "output" },
   Settings: { schema: settingsView, side: "output" },
   ExportedKey: { schema: exportedKey, side: "output" },
+  RequestRecord: { schema: requestRecord, side: "output" },
 };
 
 /** The plain JSON Schema of one zod schema (no `$schema` line: it is embedded). */

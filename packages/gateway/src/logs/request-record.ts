@@ -1,0 +1,67 @@
+/**
+ * A proxied request's record, built from its `ProxyOutcome` once the response ended. Built from
+ * fields that hold no secret: the key is masked here, the client token named by id and name.
+ */
+import type * as z from "zod/mini";
+import type { attemptView, requestRecord } from "../admin/schemas/logs.js";
+import type { ProxyOutcome } from "../proxy/proxy-types.js";
+
+export type RequestRecord = z.output<typeof requestRecord>;
+export type RequestAttempt = z.output<typeof attemptView>;
+
+export interface RecordContext {
+  /** This instance's id. */
+  instance: string;
+  /** A key's masked secret (`sk-abc…wxyz`), or null for a key the pool no longer has. */
+  maskedKey(keyId: string): string | null;
+}
+
+/** Time-ordered ids: 9 base-36 digits of ms, then a per-process sequence of 5. */
+export class RecordIds {
+  private lastMs = 0;
+  private sequence = 0;
+  next(now: number): string {
+    // Never backwards, even if the clock is: ids of one instance keep their order.
+    const ms = Math.max(now, this.lastMs);
+    this.sequence = ms === this.lastMs ? this.sequence + 1 : 0;
+    this.lastMs = ms;
+    return `req-${ms.toString(36).padStart(9, "0")}${this.sequence.toString(36).padStart(5, "0")}`;
+  }
+}
+
+/** `/chat/completions` → `chat`; other APIs are their own surface (`responses`, `native`, …). */
+function surfaceOf(api: string, path: string): string {
+  if (api !== "openai") return api;
+  return path.split("/")[1] || "openai";
+}
+
+export function recordOf(outcome: ProxyOutcome, id: string, context: RecordContext, now: number): RequestRecord {
+  const detail = outcome.detail;
+  const attempts: RequestAttempt[] = (detail?.attempts ?? []).map((entry) => ({
+    ...entry,
+    keyMasked: context.maskedKey(entry.keyId) ?? "…",
+  }));
+  const keyId = outcome.keyId ?? detail?.attempts.at(-1)?.keyId ?? null;
+  const { tokenId, record } = outcome.client;
+  const counted = outcome.counted;
+  return {
+    id,
+    at: detail?.startedAt ?? now - outcome.durationMs,
+    instance: context.instance,
+    token: { id: tokenId, name: record?.name ?? tokenId },
+    provider: outcome.provider,
+    surface: detail ? surfaceOf(detail.api, detail.path) : "unknown",
+    model: outcome.model ?? null,
+    keyId,
+    keyMasked: keyId ? context.maskedKey(keyId) : null,
+    attempts,
+    status: outcome.status,
+    ttfbMs: detail?.ttfbMs ?? null,
+    durationMs: outcome.durationMs,
+    streamed: detail?.streamed ?? false,
+    tokensIn: counted?.promptTokens ?? null,
+    tokensOut: counted?.completionTokens ?? null,
+    bytes: detail?.bytes ?? null,
+    error: detail?.error ?? null,
+  };
+}
