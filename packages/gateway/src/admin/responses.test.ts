@@ -56,7 +56,9 @@ async function seed(rig: TestRig) {
     json: { accessMode: "open", publicKeySharing: true },
   });
   expect(open.status).toBe(200);
-  return { keyId: ids[0] as string, tokenId: created.record.id, jobId: job.jobId };
+  const logged = (await (await adminCall(rig, "/admin/api/logs?limit=1")).json()) as { items: { id: string }[] };
+  const logId = logged.items[0]?.id as string; // a request-log record, for GET /admin/api/logs/{id}
+  return { keyId: ids[0] as string, tokenId: created.record.id, jobId: job.jobId, logId };
 }
 
 describe("GET responses parse with their route's response schema", () => {
@@ -74,6 +76,7 @@ describe("GET responses parse with their route's response schema", () => {
       .replace("/keys/{id}", `/keys/${ids.keyId}`)
       .replace("/tokens/{id}", `/tokens/${ids.tokenId}`)
       .replace("/jobs/bulk/{id}", "/jobs/bulk/shape-job")
+      .replace("/logs/{id}", `/logs/${ids.logId}`)
       .replace("{jobId}", ids.jobId);
     const variants: Record<string, string[]> = {
       "/admin/api/keys": ["", "?status=active,cooling&sort=balance&order=asc&pageSize=2", "?q=team-a"],
@@ -103,14 +106,23 @@ describe("GET responses parse with their route's response schema", () => {
   it("every other GET route answers its documented content type", async () => {
     const others = ADMIN_ROUTES.filter((r) => r.method === "get" && r.responses["200"]?.contentType);
     expect(others.map((r) => r.path).sort()).toEqual(
-      ["/admin/api/backup", "/admin/api/checks/{jobId}/events", "/admin/api/export", "/metrics"].sort(),
+      [
+        "/admin/api/backup",
+        "/admin/api/checks/{jobId}/events",
+        "/admin/api/export",
+        "/admin/api/logs/export",
+        "/admin/api/logs/tail",
+        "/metrics",
+      ].sort(),
     );
     for (const route of others) {
       const [path] = callsOf(route);
       const res = await adminCall(rig, path as string);
       expect(res.status, path).toBe(200);
       expect(res.headers.get("content-type"), path).toContain(route.responses["200"]?.contentType);
-      await res.text();
+      // The live tail never ends by itself: its headers are the answer.
+      if (route.path.endsWith("/tail")) await res.body?.cancel();
+      else await res.text();
     }
   });
 

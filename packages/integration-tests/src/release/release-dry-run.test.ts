@@ -35,8 +35,12 @@ it("versions, writes changelogs and packs every published package without touchi
   expect(out).toContain("nothing was published and this workspace is unchanged");
   // Until the packages link to the public repository, a real release refuses (and says why).
   const unlinked = out.includes('set "repository", "homepage" and "bugs"');
-  const manifests = PUBLISHED.map((folder) => readFileSync(join(REPO_ROOT, "packages", folder, "package.json"), "utf8"));
-  expect(unlinked).toBe(manifests.some((text) => !/"repository"/.test(text) || !/"bugs"/.test(text) || !/"homepage"/.test(text)));
+  const manifests = PUBLISHED.map((folder) =>
+    readFileSync(join(REPO_ROOT, "packages", folder, "package.json"), "utf8"),
+  );
+  expect(unlinked).toBe(
+    manifests.some((text) => !/"repository"/.test(text) || !/"bugs"/.test(text) || !/"homepage"/.test(text)),
+  );
   expect(await gitStatus()).toBe(statusBefore);
   expect(changesets()).toEqual(changesetsBefore);
 }, 200_000);

@@ -153,8 +153,9 @@ export const logRoutes = describeRoutes("Request log", [
     query: logExportQuery,
     responses: {
       "200": {
-        description: "`format=jsonl`: one record per line; `format=csv`: a header line",
-        contentType: "text/plain",
+        description:
+          "`format=jsonl` (the default): one record per line, `application/x-ndjson`; `format=csv`: a header line, then one row per record, `text/csv`",
+        contentType: "application/x-ndjson",
       },
     },
   },
