@@ -7,6 +7,7 @@ import { useStore } from "../lib/store.js";
 import { Dashboard } from "./dashboard/dashboard.js";
 import { KeysPage } from "./keys/keys-page.js";
 import { LoginPage } from "./login-page.js";
+import { LogsPage } from "./logs/logs-page.js";
 import { SettingsPage } from "./settings/settings-page.js";
 import { TokensPage } from "./tokens-page.js";
 
@@ -14,6 +15,7 @@ const PAGES = [
   { path: "/admin", label: "navDashboard", Page: Dashboard },
   { path: "/admin/keys", label: "navKeys", Page: KeysPage },
   { path: "/admin/tokens", label: "navTokens", Page: TokensPage },
+  { path: "/admin/logs", label: "navLogs", Page: LogsPage },
   { path: "/admin/settings", label: "navSettings", Page: SettingsPage },
 ] as const;
 

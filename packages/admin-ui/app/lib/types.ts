@@ -14,6 +14,8 @@ export type CheckResult = AdminApi.CheckResult;
 export type Stats = AdminApi.Stats;
 export type TokenRecord = AdminApi.Token;
 export type PublicInfo = AdminApi.PublicInfo;
+export type RequestRecord = AdminApi.RequestRecord;
+export type RequestLogPage = AdminApi.RequestLogPage;
 
 /** A page of a list route (`GET /admin/api/keys`). */
 export type Page<T> = Omit<AdminApi.KeyPage, "data"> & { data: T[] };
