@@ -89,7 +89,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     onError,
     requests: composeRequests(options, pool, usage.instanceId, now),
   });
-  const metrics = (outcome: Parameters<AdminApi["observe"]>[0]) => adminApi.observe(outcome);
+  const metrics: AdminApi["observe"] = (outcome, waitUntil) => adminApi.observe(outcome, waitUntil);
   const counters = storage.counters;
   const proxy = composeProxy(options, { providers, pool, auth, usage, settings, sync, metrics, now, counters });
   const defaultProvider = () => settings.value.defaultProvider;

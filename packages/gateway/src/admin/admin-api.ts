@@ -10,6 +10,7 @@ import type { KeyPool } from "../pool/key-pool.js";
 import type { RecheckOptions, RecheckReport } from "../pool/recheck.js";
 import type { UsageMeter } from "../pool/usage-meter.js";
 import type { ProxyOutcome } from "../proxy/pipeline.js";
+import type { WaitUntil } from "../runtime/wait-until.js";
 import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import { errors } from "../spec/errors.js";
 import type { Provider } from "../spec/provider.js";
@@ -82,7 +83,7 @@ export interface AdminApi {
   /** Mounted at `/` before the proxy routes. */
   app: Hono;
   /** Sees every proxied request's outcome (metrics). */
-  observe(outcome: ProxyOutcome): void;
+  observe(outcome: ProxyOutcome, waitUntil?: WaitUntil): void;
   /** Batch check jobs of this instance. */
   jobs: CheckJobs;
   /** Session signer: reload it when shared state changed. */
@@ -197,9 +198,9 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
     app,
     jobs,
     sessions,
-    observe: (outcome) => {
+    observe: (outcome, waitUntil) => {
       metrics.observe(outcome);
-      deps.requests?.observe?.(outcome);
+      deps.requests?.observe?.(outcome, waitUntil);
     },
   };
 }

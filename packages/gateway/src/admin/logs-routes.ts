@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { RequestLog } from "../logs/request-log.js";
 import type { RequestRecord } from "../logs/request-record.js";
 import { errors } from "../spec/errors.js";
+import { REQUEST_ID_PATTERN } from "../spec/request-log-store.js";
 import { streamTail, type TailOptions } from "./logs-tail.js";
 import { logExportQuery, logFilterQuery, logListQuery } from "./schemas/logs.js";
 import { readQuery } from "./validate.js";
@@ -86,7 +87,7 @@ export function logsRoutes(deps: LogsRoutesDeps) {
 
   app.get("/:id", (c) => {
     const id = c.req.param("id");
-    const record = /^req-[0-9a-z]{14}$/.test(id) ? logOf().get(id) : undefined;
+    const record = REQUEST_ID_PATTERN.test(id) ? logOf().get(id) : undefined;
     if (!record) throw errors.notFound(`No request '${id}' in this instance's log.`, "request_not_found");
     return c.json(record);
   });

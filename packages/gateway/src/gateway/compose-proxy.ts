@@ -5,6 +5,7 @@ import type { ClientAuth } from "../proxy/client-auth.js";
 import { createProxy, type ProxyFunction } from "../proxy/pipeline.js";
 import type { ProxyOutcome } from "../proxy/proxy-types.js";
 import { TokenLimits } from "../proxy/token-limits.js";
+import type { WaitUntil } from "../runtime/wait-until.js";
 import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import type { SharedStateSync } from "../shared-state.js";
 import type { Provider } from "../spec/provider.js";
@@ -19,7 +20,7 @@ export interface ProxyParts {
   settings: SettingsRuntime;
   sync: SharedStateSync;
   /** The admin API's request metrics. */
-  metrics: (outcome: ProxyOutcome) => void;
+  metrics: (outcome: ProxyOutcome, waitUntil?: WaitUntil) => void;
   now: () => number;
   /** The storage's shared counters: token limits hold across instances (else per instance). */
   counters?: CounterStore;

@@ -42,7 +42,7 @@ describe("RequestLog", () => {
     const ids = new RecordIds();
     const made = [ids.next(5000), ids.next(5000), ids.next(4000), ids.next(6000)];
     expect([...made].sort()).toEqual(made);
-    expect(made.every((id) => /^req-[0-9a-z]{14}$/.test(id))).toBe(true);
+    expect(made.every((id) => /^req-[0-9a-z]{18}$/.test(id))).toBe(true);
   });
 
   it("refuses a ring size that is not a positive integer", () => {

@@ -5,9 +5,15 @@
 import type * as z from "zod/mini";
 import type { attemptView, requestRecord } from "../admin/schemas/logs.js";
 import type { ProxyOutcome } from "../proxy/proxy-types.js";
+import type { StoredRequest } from "../spec/request-log-store.js";
 
 export type RequestRecord = z.output<typeof requestRecord>;
 export type RequestAttempt = z.output<typeof attemptView>;
+
+// The API's schema and the storage contract describe one record: each must fit the other.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const recordShapesAgree: Same<RequestRecord, StoredRequest> = true;
+void recordShapesAgree;
 
 export interface RecordContext {
   /** This instance's id. */
@@ -16,17 +22,27 @@ export interface RecordContext {
   maskedKey(keyId: string): string | null;
 }
 
-/** Time-ordered ids: 9 base-36 digits of ms, then a per-process sequence of 5. */
+/**
+ * Time-ordered ids unique across instances: 9 base-36 digits of ms, a per-process sequence of 5,
+ * and a random tag of 4 for this process, so two instances finishing in the same millisecond
+ * still write different ids into a shared log.
+ */
 export class RecordIds {
   private lastMs = 0;
   private sequence = 0;
+  constructor(private readonly tag = randomTag()) {}
   next(now: number): string {
     // Never backwards, even if the clock is: ids of one instance keep their order.
     const ms = Math.max(now, this.lastMs);
     this.sequence = ms === this.lastMs ? this.sequence + 1 : 0;
     this.lastMs = ms;
-    return `req-${ms.toString(36).padStart(9, "0")}${this.sequence.toString(36).padStart(5, "0")}`;
+    return `req-${ms.toString(36).padStart(9, "0")}${this.sequence.toString(36).padStart(5, "0")}${this.tag}`;
   }
+}
+
+function randomTag(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(4));
+  return Array.from(bytes, (b) => (b % 36).toString(36)).join("");
 }
 
 /** `/chat/completions` → `chat`; other APIs are their own surface (`responses`, `native`, …). */

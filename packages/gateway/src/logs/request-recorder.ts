@@ -3,6 +3,7 @@
  * structured log line. Runs as one of the pipeline's observers, after the response ended.
  */
 import type { ProxyOutcome } from "../proxy/proxy-types.js";
+import type { WaitUntil } from "../runtime/wait-until.js";
 import { maskSecret } from "../util/mask.js";
 import { RequestLog, type RequestLogOptions } from "./request-log.js";
 import { RecordIds, recordOf } from "./request-record.js";
@@ -25,7 +26,7 @@ export interface RequestRecorder {
   /** The ring buffer, unless turned off. */
   log?: RequestLog;
   /** The pipeline observer; undefined when neither the log nor structured lines are on. */
-  observe?: (outcome: ProxyOutcome) => void;
+  observe?: (outcome: ProxyOutcome, waitUntil?: WaitUntil) => void;
 }
 
 export function createRequestRecorder(options: RequestRecorderOptions): RequestRecorder {

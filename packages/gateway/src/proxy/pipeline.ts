@@ -47,7 +47,7 @@ export interface ProxyDeps {
   /** Pulls other instances' changes (tokens, settings, keys) when the local view is stale. */
   sync?: { freshen(waitUntil?: WaitUntil): Promise<void> | undefined };
   /** Told of every outcome, in order: the admin API's metrics, then the deployment's `onOutcome`. */
-  observers?: readonly ((outcome: ProxyOutcome) => void)[];
+  observers?: readonly ((outcome: ProxyOutcome, waitUntil?: WaitUntil) => void)[];
   fetch: typeof fetch;
   options: () => ProxyOptions;
   /** Forward a client's own upstream key (one matching the provider's key format) unpooled. */
@@ -185,7 +185,7 @@ export function requestHooks(deps: Pick<ProxyDeps, "pool" | "usage" | "sync" | "
       // recorded request with no moment where it counts twice or not at all.
       release?.(event);
       usage.record(event);
-      for (const observe of observers) observe(outcome);
+      for (const observe of observers) observe(outcome, waitUntil);
     },
   };
 }

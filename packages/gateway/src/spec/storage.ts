@@ -5,6 +5,10 @@
  * `unstorage` driver.
  */
 
+import type { RequestLogStore } from "./request-log-store.js";
+
+export * from "./request-log-store.js";
+
 export const STORAGE_SPECIFICATION_VERSION = "v1" as const;
 
 /**
@@ -222,6 +226,8 @@ export interface Storage {
   readonly settings: SettingsStore;
   readonly usage: UsageStore;
   readonly history: HistoryStore;
+  /** The durable request log (`spec/request-log-store.ts`); absent: each instance's ring only. */
+  readonly requestLog?: RequestLogStore;
   /**
    * A value that changes whenever tokens or settings change: one cheap read lets an instance
    * know whether its in-memory snapshot is stale.
