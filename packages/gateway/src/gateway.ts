@@ -12,6 +12,7 @@ import { composeRequests } from "./gateway/compose-logs.js";
 import { composePool } from "./gateway/compose-pool.js";
 import { composeProxy } from "./gateway/compose-proxy.js";
 import type { Gateway, GatewayOptions } from "./gateway/gateway-options.js";
+import type { RequestRecorder } from "./logs/request-recorder.js";
 import type { KeyPool } from "./pool/key-pool.js";
 import { type RecheckOptions, recheckKeys } from "./pool/recheck.js";
 import { UsageMeter } from "./pool/usage-meter.js";
@@ -34,10 +35,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   const now = options.now ?? Date.now;
   const onError = options.onError ?? ((error: unknown) => console.error("[keyhive]", error));
   const settings = new SettingsRuntime(storage, options.settings);
-  const pool = composePool(options, providers, settings, now, onError);
+  const usage = new UsageMeter(storage, randomSecret("i-", 6), now, options.usageFlushIntervalMs);
+  const requests = composeRequests(options, usage.instanceId, now, onError, (id) => pool.get(id)?.secret);
+  const pool = composePool(options, providers, settings, now, onError, requests.statusChanged);
   const keyHeaders = clientKeyHeadersOf(providers.values());
   const auth = new ClientAuth({ storage, configuredTokens: options.clientTokens, keyHeaders, now });
-  const usage = new UsageMeter(storage, randomSecret("i-", 6), now, options.usageFlushIntervalMs);
   const reloadShared = () => Promise.all([auth.reloadStored(), settings.reload(), adminApi.sessions.reload()]);
   const sync = new SharedStateSync(
     storage,
@@ -87,7 +89,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     passwordManagedByEnvironment: options.adminPassword !== undefined,
     backgroundJobs: options.backgroundJobs ?? true,
     onError,
-    requests: composeRequests(options, pool, usage.instanceId, now),
+    requests,
   });
   const metrics: AdminApi["observe"] = (outcome, waitUntil) => adminApi.observe(outcome, waitUntil);
   const counters = storage.counters;
@@ -96,7 +98,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const freeModels = (id: string) => settings.value.freeModels[id] ?? providers.get(id)?.freeModels;
   const listModels = createListModels({ providers, pool, auth, keyHeaders, proxy, defaultProvider, freeModels, now });
   const app = composeApp({ providers, ready, onError, admin: adminApi.app, ui: options.ui, proxy, listModels });
-  return gatewayOf({ app, pool, storage, providers, settings, usage, ready, recheck, sync });
+  return gatewayOf({ app, pool, storage, providers, settings, usage, ready, recheck, sync, requests });
 }
 
 /** Runs `start` once; a failed start (storage down) is retried by the next caller. */
@@ -116,15 +118,18 @@ function gatewayOf(
     sync: SharedStateSync;
     pool: KeyPool;
     storage: Storage;
+    requests: RequestRecorder;
   },
 ): Gateway {
-  const { sync, pool, usage } = parts;
+  const { sync, pool, usage, requests, ...rest } = parts;
   return {
-    ...parts,
+    ...rest,
+    pool,
+    usage,
     sync: () => sync.sync(),
     startBackgroundSync: () => sync.startBackground(),
     flush: async () => {
-      await Promise.all([pool.flush(), usage.flush()]);
+      await Promise.all([pool.flush(), usage.flush(), requests.flush()]);
     },
   };
 }

@@ -38,6 +38,7 @@ import { publicRoutes } from "./public-routes.js";
 import { DEFAULT_SESSION_TTL_MS, SessionSigner } from "./session.js";
 import { settingsRoutes } from "./settings-routes.js";
 import { statsRoutes } from "./stats-routes.js";
+import { timelineRoutes } from "./timeline-routes.js";
 import { tokensRoutes } from "./tokens-routes.js";
 
 export interface AdminApiDeps {
@@ -166,6 +167,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   api.route("/", sessionRoutes(authDeps));
   api.route("/admin-tokens", adminTokensRoutes({ storage, now }));
   api.route("/keys/import", importRoutes({ storage, pool, providers, jobs, now }));
+  api.route("/keys", timelineRoutes({ pool, history: storage.history, reader: deps.requests?.reader, now }));
   api.route("/keys", keysRoutes({ storage, pool, providers, jobs, bulk, now }));
   api.route("/jobs/bulk", bulkJobRoutes(bulk));
   api.route("/checks", checksRoutes({ pool, jobs, background: deps.backgroundJobs ?? true }));
@@ -179,7 +181,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
     "/instance",
     instanceRoutes({ pool, instanceId: usage.instanceId, startedAt: now(), lastSyncAt: deps.lastSyncAt }),
   );
-  api.route("/logs", logsRoutes({ log: deps.requests?.log, now }));
+  api.route("/logs", logsRoutes({ reader: deps.requests?.reader, now }));
   api.route("/stats", statsRoutes({ storage, pool, usage, metrics, now }));
   api.route("/", backupRoutes({ storage, pool, settings, sessions, now, onStateChanged: deps.onStateChanged }));
 

@@ -1,16 +1,16 @@
 /** The request log: list, one record, live tail, export. Shapes: `schemas/logs.ts`. */
 import { Hono } from "hono";
-import type { RequestLog } from "../logs/request-log.js";
+import type { LogReader } from "../logs/log-reader.js";
 import type { RequestRecord } from "../logs/request-record.js";
 import { errors } from "../spec/errors.js";
 import { REQUEST_ID_PATTERN } from "../spec/request-log-store.js";
 import { streamTail, type TailOptions } from "./logs-tail.js";
-import { logExportQuery, logFilterQuery, logListQuery } from "./schemas/logs.js";
+import { type LogFilter, logExportQuery, logFilterQuery, logListQuery } from "./schemas/logs.js";
 import { readQuery } from "./validate.js";
 
 export interface LogsRoutesDeps {
   /** Undefined when the gateway runs with `requestLog: false`. */
-  log: RequestLog | undefined;
+  reader: LogReader | undefined;
   now: () => number;
   tail?: TailOptions;
 }
@@ -52,45 +52,69 @@ export function csvRow(r: RequestRecord): string {
   return CSV_COLUMNS.map((column) => csvCell(cells[column])).join(",");
 }
 
+/** The most records one export holds (newest first): bounds the answer's size and time. */
+export const EXPORT_MAX_RECORDS = 100_000;
+
 export function logsRoutes(deps: LogsRoutesDeps) {
   const app = new Hono();
-  const logOf = () => {
-    if (!deps.log) throw errors.notFound("The request log is off (requestLog: false).", "request_log_off");
-    return deps.log;
+  const readerOf = () => {
+    if (!deps.reader) throw errors.notFound("The request log is off (requestLog: false).", "request_log_off");
+    return deps.reader;
   };
 
-  app.get("/", (c) => {
-    const log = logOf();
+  app.get("/", async (c) => {
+    const reader = readerOf();
     const { limit, cursor, ...filter } = readQuery(c, logListQuery);
-    return c.json(log.page(filter, limit, cursor));
+    return c.json({ ...(await reader.page(filter, limit, cursor)), source: reader.source });
   });
 
   app.get("/tail", (c) => {
-    const log = logOf();
-    return streamTail(c, log, readQuery(c, logFilterQuery), deps.tail);
+    const reader = readerOf();
+    return streamTail(c, reader.ring, readQuery(c, logFilterQuery), deps.tail);
   });
 
   app.get("/export", (c) => {
-    const log = logOf();
+    const reader = readerOf();
     const { format, ...filter } = readQuery(c, logExportQuery);
-    const lines: string[] = format === "csv" ? [CSV_COLUMNS.join(",")] : [];
-    for (const record of log.matching(filter)) lines.push(format === "csv" ? csvRow(record) : JSON.stringify(record));
     const stamp = new Date(deps.now())
       .toISOString()
       .replaceAll(":", "-")
       .replace(/\.\d+Z$/, "Z");
-    return c.body(lines.join("\n") + (lines.length > 0 ? "\n" : ""), 200, {
+    return c.body(exportStream(reader, filter, format), 200, {
       "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
       "content-disposition": `attachment; filename="keyhive-requests-${stamp}.${format}"`,
     });
   });
 
-  app.get("/:id", (c) => {
+  app.get("/:id", async (c) => {
     const id = c.req.param("id");
-    const record = REQUEST_ID_PATTERN.test(id) ? logOf().get(id) : undefined;
-    if (!record) throw errors.notFound(`No request '${id}' in this instance's log.`, "request_not_found");
+    const record = REQUEST_ID_PATTERN.test(id) ? await readerOf().get(id) : undefined;
+    if (!record) throw errors.notFound(`No request '${id}' in the request log.`, "request_not_found");
     return c.json(record);
   });
 
   return app;
+}
+
+/** The export, streamed a page at a time: a big log never sits in memory as one string. */
+function exportStream(reader: LogReader, filter: LogFilter, format: "csv" | "jsonl"): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const records = reader.matching(filter, EXPORT_MAX_RECORDS);
+  let header = format === "csv";
+  return new ReadableStream({
+    async pull(controller) {
+      const lines: string[] = header ? [CSV_COLUMNS.join(",")] : [];
+      header = false;
+      for (let i = 0; i < 1000; i++) {
+        const next = await records.next();
+        if (next.done) break;
+        lines.push(format === "csv" ? csvRow(next.value) : JSON.stringify(next.value));
+      }
+      if (lines.length > 0) controller.enqueue(encoder.encode(`${lines.join("\n")}\n`));
+      else controller.close();
+    },
+    async cancel() {
+      await records.return(undefined);
+    },
+  });
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createFakeProvider } from "../../test/support/fake-provider.js";
 import { adminCall, CLIENT_TOKEN, chatBody, startRig, type TestRig } from "../../test/support/index.js";
 import { readLive } from "../../test/support/tail-reader.js";
+import { LogReader } from "../logs/log-reader.js";
 import { RequestLog } from "../logs/request-log.js";
 import { RecordIds, type RequestRecord } from "../logs/request-record.js";
 import { logsRoutes } from "./logs-routes.js";
@@ -131,7 +132,7 @@ describe("request log: live tail", () => {
 
   it("tells a client that fell behind how many events it missed", async () => {
     const log = new RequestLog({ ringSize: 100 });
-    const app = logsRoutes({ log, now: Date.now, tail: { maxQueued: 5, flushMs: 20 } });
+    const app = logsRoutes({ reader: new LogReader(log), now: Date.now, tail: { maxQueued: 5, flushMs: 20 } });
     const tail = readLive(await app.request("/tail"));
     await tail.until(() => tail.text().includes(": tail"));
     const ids = new RecordIds();

@@ -1,20 +1,23 @@
 /** The request log and structured lines, from the gateway's options. */
 import { createRequestRecorder, type RequestRecorder } from "../logs/request-recorder.js";
-import type { KeyPool } from "../pool/key-pool.js";
 import type { GatewayOptions } from "./gateway-options.js";
 
 export function composeRequests(
   options: GatewayOptions,
-  pool: KeyPool,
   instance: string,
   now: () => number,
+  onError: (error: unknown) => void,
+  /** The pool's record of a key's secret, to mask it. */
+  secretOf: (keyId: string) => string | undefined,
 ): RequestRecorder {
   return createRequestRecorder({
     requestLog: options.requestLog,
+    store: options.storage.requestLog,
     logLevel: options.logLevel,
     logger: options.logger,
     instance,
-    secretOf: (keyId) => pool.get(keyId)?.secret,
+    secretOf,
     now,
+    onError,
   });
 }

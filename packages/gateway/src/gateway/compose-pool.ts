@@ -1,5 +1,5 @@
 /** The key pool, kept in step with the settings (strategy, health policy, free models). */
-import { KeyPool } from "../pool/key-pool.js";
+import { KeyPool, type KeyPoolOptions } from "../pool/key-pool.js";
 import { strategyByName } from "../pool/strategies.js";
 import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import type { Provider } from "../spec/provider.js";
@@ -11,9 +11,16 @@ export function composePool(
   settings: SettingsRuntime,
   now: () => number,
   onError: (error: unknown) => void,
+  onStatusChange?: KeyPoolOptions["onStatusChange"],
 ): KeyPool {
   const freeModels = new Map<string, ReadonlySet<string>>();
-  const pool = new KeyPool({ storage: options.storage, freeModels: (id) => freeModels.get(id), now, onError });
+  const pool = new KeyPool({
+    storage: options.storage,
+    freeModels: (id) => freeModels.get(id),
+    now,
+    onError,
+    onStatusChange,
+  });
   settings.onChange((s) => {
     if (!options.strategy) pool.setStrategy(strategyByName(s.strategy));
     pool.updatePolicy({

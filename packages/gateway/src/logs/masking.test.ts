@@ -1,6 +1,7 @@
 /**
  * Secrets never reach a log: known key secrets and the client token go through every log path
- * (ring records, list, one record, tail, both exports, structured lines) and none of them shows up.
+ * (ring records, list, one record, tail, both exports, request and key-status lines) and none of them
+ * shows up.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminCall, CLIENT_TOKEN, chatBody, startRig, type TestRig } from "../../test/support/index.js";
@@ -64,15 +65,23 @@ describe("request log: secrets", () => {
     expect(texts.list).toContain("sk-mas…cdef");
   });
 
-  it("writes one JSON line per request with its level", () => {
+  it("writes one JSON line per request with its level, and one per key status change", () => {
     const parsed = lines.map(
-      (line) => JSON.parse(line) as { level: string; msg: string; status: number; time: string },
+      (line) =>
+        JSON.parse(line) as { level: string; msg: string; status: number; time: string } & Record<string, unknown>,
     );
-    expect(parsed).toHaveLength(7);
-    for (const line of parsed) {
-      expect(line.msg).toBe("request");
+    const requests = parsed.filter((line) => line.msg === "request");
+    expect(requests).toHaveLength(7);
+    for (const line of requests) {
       expect(line.level).toBe(line.status >= 500 ? "error" : line.status >= 400 ? "warn" : "info");
       expect(Date.parse(line.time)).toBeGreaterThan(0);
     }
+    // The dead key went invalid on its first 401; then every key was disabled by hand.
+    const changes = parsed.filter((line) => line.msg === "key status");
+    expect(changes.length).toBe(parsed.length - requests.length);
+    expect(changes).toContainEqual(
+      expect.objectContaining({ level: "warn", from: "active", to: "invalid", keyMasked: "sk-mas…cdef" }),
+    );
+    expect(changes.filter((line) => line.to === "disabled").length).toBe(3);
   });
 });

@@ -3,12 +3,18 @@
  * the order they finished (which is id order), plus the live tail's subscribers. Recording is
  * O(1) and synchronous — no storage, no serialisation — so the proxy never waits on it.
  */
-import { type LogFilter, matchesLogFilter } from "./log-filter.js";
+import { matchesRequestFilter, type RequestFilter } from "../spec/request-log-store.js";
+import type { DurableLogOptions } from "./durable-log.js";
 import type { RequestRecord } from "./request-record.js";
 
-export interface RequestLogOptions {
-  /** How many records the ring buffer keeps (the oldest go first). @default 5000 */
+export interface RequestLogOptions extends DurableLogOptions {
+  /** How many records this instance's ring buffer keeps (the oldest go first). @default 5000 */
   ringSize?: number;
+  /**
+   * Also write records to the storage's request log when it has one, so the log survives
+   * restarts and shows every instance. `false`: the ring buffer only. @default true
+   */
+  durable?: boolean;
 }
 
 export const DEFAULT_RING_SIZE = 5000;
@@ -82,14 +88,14 @@ export class RequestLog {
   }
 
   /** Newest first; `cursor` continues after that id (older ones). */
-  *matching(filter: LogFilter, cursor?: string): Generator<RequestRecord> {
+  *matching(filter: RequestFilter, cursor?: string): Generator<RequestRecord> {
     for (let i = cursor ? this.indexAfter(cursor) : 0; i < this.count; i++) {
       const record = this.nth(i);
-      if (matchesLogFilter(record, filter)) yield record;
+      if (matchesRequestFilter(record, filter)) yield record;
     }
   }
 
-  page(filter: LogFilter, limit: number, cursor?: string): LogPage {
+  page(filter: RequestFilter, limit: number, cursor?: string): LogPage {
     const items: RequestRecord[] = [];
     for (const record of this.matching(filter, cursor)) {
       if (items.length === limit) return { items, next: items.at(-1)?.id };

@@ -1,17 +1,24 @@
 /**
- * Turns each proxied request's outcome into a record for the ring buffer and, when enabled, a
- * structured log line. Runs as one of the pipeline's observers, after the response ended.
+ * Turns each proxied request's outcome into a record for the ring buffer, the storage's durable
+ * log and, when enabled, a structured log line. Runs as one of the pipeline's observers, after
+ * the response ended. Also writes a line per key status transition.
  */
 import type { ProxyOutcome } from "../proxy/proxy-types.js";
 import type { WaitUntil } from "../runtime/wait-until.js";
+import type { RequestLogStore } from "../spec/request-log-store.js";
+import type { HistoryEntry } from "../spec/storage.js";
 import { maskSecret } from "../util/mask.js";
+import { DurableLogWriter } from "./durable-log.js";
+import { LogReader } from "./log-reader.js";
 import { RequestLog, type RequestLogOptions } from "./request-log.js";
 import { RecordIds, recordOf } from "./request-record.js";
 import { type LogLevel, type LogWriter, levelOfStatus, StructuredLog } from "./structured-log.js";
 
 export interface RequestRecorderOptions {
-  /** `false`: no ring buffer (the log routes answer 404). @default {} */
+  /** `false`: no request log (the log routes answer 404). @default {} */
   requestLog?: RequestLogOptions | false;
+  /** The storage's request log, if it has one. */
+  store?: RequestLogStore;
   /** @default "off" */
   logLevel?: LogLevel;
   /** @default consoleWriter */
@@ -20,20 +27,31 @@ export interface RequestRecorderOptions {
   /** A key's secret by id, to mask: the pool's in-memory record. */
   secretOf: (keyId: string) => string | undefined;
   now: () => number;
+  onError: (error: unknown) => void;
 }
 
 export interface RequestRecorder {
-  /** The ring buffer, unless turned off. */
-  log?: RequestLog;
+  /** What the log routes read; undefined when the log is off. */
+  reader?: LogReader;
   /** The pipeline observer; undefined when neither the log nor structured lines are on. */
   observe?: (outcome: ProxyOutcome, waitUntil?: WaitUntil) => void;
+  /** The pool's status-change hook: one structured line per transition (level `warn`). */
+  statusChanged?: (entry: HistoryEntry) => void;
+  /** Writes pending records to storage now (shutdown, tests). */
+  flush(): Promise<void>;
 }
 
 export function createRequestRecorder(options: RequestRecorderOptions): RequestRecorder {
-  const log = options.requestLog === false ? undefined : new RequestLog(options.requestLog);
+  const settings = options.requestLog === false ? undefined : (options.requestLog ?? {});
+  const log = settings ? new RequestLog(settings) : undefined;
+  const durable = settings && settings.durable !== false ? options.store : undefined;
+  const writer = durable
+    ? new DurableLogWriter({ store: durable, now: options.now, onError: options.onError }, settings)
+    : undefined;
   const level = options.logLevel ?? "off";
   const lines = level === "off" ? undefined : new StructuredLog(level, options.logger, options.now);
-  if (!log && !lines) return {};
+  const flush = async () => writer?.flush();
+  if (!log && !lines) return { flush };
   const ids = new RecordIds();
   const context = {
     instance: options.instance,
@@ -43,12 +61,23 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
     },
   };
   return {
-    log,
-    observe(outcome) {
+    reader: log ? new LogReader(log, durable) : undefined,
+    observe(outcome, waitUntil) {
       const now = options.now();
       const record = recordOf(outcome, ids.next(now), context, now);
       log?.add(record);
+      writer?.add(record, waitUntil);
       lines?.log(levelOfStatus(record.status), "request", record);
     },
+    statusChanged: lines
+      ? (entry) =>
+          lines.log(entry.data.to === "active" ? "info" : "warn", "key status", {
+            instance: options.instance,
+            keyId: entry.keyId,
+            keyMasked: entry.keyId ? context.maskedKey(entry.keyId) : null,
+            ...entry.data,
+          })
+      : undefined,
+    flush,
   };
 }

@@ -25,6 +25,8 @@ export interface KeyPoolOptions {
   /** How long health patches gather before they are written. @default 250 */
   writeDelayMs?: number;
   onError?: (error: unknown) => void;
+  /** Told of every status transition as it happens (structured logs); never given a secret. */
+  onStatusChange?: (entry: HistoryEntry) => void;
 }
 
 export type { WaitUntil } from "../runtime/wait-until.js";
@@ -221,6 +223,11 @@ export class KeyPool {
     return record;
   }
 
+  /** History gathered but not yet written (a key's timeline shows it before the next flush). */
+  get pendingHistory(): readonly HistoryEntry[] {
+    return this.historyBuffer;
+  }
+
   /** History entries (status transitions, balances) gathered since the last call. */
   drainHistory(): HistoryEntry[] {
     const out = this.historyBuffer;
@@ -233,10 +240,7 @@ export class KeyPool {
     return this.writer.size;
   }
 
-  /** Writes queued health patches now. */
-  flushWrites(): Promise<void> {
-    return this.writer.flush();
-  }
+  flushWrites = (): Promise<void> => this.writer.flush();
 
   /** Writes gathered history in the background once enough has gathered or time has passed. */
   maybeFlushHistory(waitUntil?: WaitUntil): void {
@@ -263,12 +267,14 @@ export class KeyPool {
     const before = record.status;
     Object.assign(record, patch);
     if (before !== record.status) {
-      this.historyBuffer.push({
+      const entry: HistoryEntry = {
         at: this.now(),
         kind: "status",
         keyId: record.id,
         data: { from: before, to: record.status, reason: record.statusReason },
-      });
+      };
+      this.historyBuffer.push(entry);
+      this.options.onStatusChange?.(entry);
     }
     this.place(record);
     this.writer.enqueue(record.id, patch);

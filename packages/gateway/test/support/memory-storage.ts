@@ -17,6 +17,7 @@ import {
   type UsageStore,
 } from "../../src/spec/storage.js";
 import { copyOf, createMemoryKeyStore } from "./memory-keys.js";
+import { memoryRequestLog } from "./memory-request-log.js";
 
 export interface MemoryStorageOptions {
   /** Clock, for feed expiry and history retention. @default Date.now */
@@ -40,6 +41,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     settings: memorySettings(bump),
     usage: memoryUsage(),
     history: memoryHistory(now, options.historyRetentionDays ?? 30),
+    requestLog: memoryRequestLog(),
     async revision() {
       return String(revision);
     },

@@ -11,11 +11,13 @@ import { publicRoutes } from "./public.js";
 import type { AdminRoute } from "./route-table.js";
 import { settingsRoutes } from "./settings.js";
 import { statsRoutes } from "./stats.js";
+import { timelineRoutes } from "./timeline.js";
 import { tokenRoutes } from "./tokens.js";
 
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...authRoutes,
   ...keyRoutes,
+  ...timelineRoutes,
   ...keyImportRoutes,
   ...bulkJobRoutes,
   ...checkRoutes,

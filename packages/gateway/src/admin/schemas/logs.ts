@@ -39,7 +39,7 @@ export const requestRecord = z.strictObject({
 });
 
 /** A time: epoch ms or an ISO 8601 date. */
-const time = z.pipe(
+export const time = z.pipe(
   z.string(),
   z.transform((value, ctx) => {
     const ms = /^\d+$/.test(value) ? Number(value) : /^\d{4}-\d\d-\d\d/.test(value) ? Date.parse(value) : Number.NaN;
@@ -121,16 +121,22 @@ export type LogFilter = z.output<typeof logFilterQuery>;
 export const logPage = z.strictObject({
   items: z.array(requestRecord),
   next: z.optional(described(z.string(), "pass as `cursor` for the next (older) page; absent on the last")),
+  source: described(
+    z.enum(["storage", "ring"]),
+    "`storage`: the storage's request log (every instance sharing it); `ring`: this instance's memory only",
+  ),
 });
 
 export const logRoutes = describeRoutes("Request log", [
   {
     method: "get",
     path: "/admin/api/logs",
-    summary: "This instance's recent requests, newest first, filtered, a page at a time.",
+    summary: "Recent requests, newest first, filtered, a page at a time.",
     description:
-      "From the in-memory ring buffer (`requestLog.ringSize`, default 5000): a restart empties it. " +
-      "Malformed filters are a 400 naming the parameter.",
+      "From the storage's request log when it has one (every instance sharing the storage, kept by " +
+      "`requestLog.maxRecords`/`maxAgeDays`), merged with this instance's in-memory ring buffer " +
+      "(`requestLog.ringSize`, default 5000), which also holds the last second not yet written. Without a " +
+      "durable log, the ring only: a restart empties it. Malformed filters are a 400 naming the parameter.",
     query: logListQuery,
     responses: { "200": { description: "one page", schema: logPage } },
   },
@@ -140,6 +146,7 @@ export const logRoutes = describeRoutes("Request log", [
     summary:
       "Live tail (SSE): `event: request` per new matching request, `event: dropped` when a slow client missed some.",
     description:
+      "This instance's requests as they finish (behind a load balancer, the instance the connection reached). " +
       "Events are sent in batches at most every 100 ms; a `: ping` comment every 15 s. A client that falls " +
       "more than 1000 events behind misses them, and the next batch starts with `event: dropped` " +
       '(`data: {"dropped": n}`).',
@@ -149,7 +156,7 @@ export const logRoutes = describeRoutes("Request log", [
   {
     method: "get",
     path: "/admin/api/logs/export",
-    summary: "The filtered log as CSV or JSON Lines (a download), newest first.",
+    summary: "The filtered log as CSV or JSON Lines (a download, streamed), newest first, at most 100,000 records.",
     query: logExportQuery,
     responses: {
       "200": {
