@@ -2,7 +2,7 @@
  * Writes request records to the storage's request log in batches, in the background: at most
  * one append per `flushMs` (or sooner once `batchSize` records wait), handed to the runtime's
  * `waitUntil` so a Worker stays alive for it. The proxy never waits on storage. A failed append
- * keeps its batch for the next flush (appends are idempotent); past `maxPending` records the
+ * keeps its batch for a retry 5 flush intervals later (appends are idempotent); past `maxPending` records the
  * oldest are dropped and counted, so a storage outage cannot grow memory without bound.
  * Retention (count and age) is applied after a flush, at most once per `pruneEveryMs`.
  */
@@ -74,9 +74,13 @@ export class DurableLogWriter {
       waitUntil?.(this.flush());
       return;
     }
+    this.schedule(this.flushMs, waitUntil);
+  }
+
+  private schedule(ms: number, waitUntil?: WaitUntil): void {
     if (this.scheduled) return;
     const sleep = this.deps.sleep ?? unrefSleep;
-    this.scheduled = sleep(this.flushMs).then(() => {
+    this.scheduled = sleep(ms).then(() => {
       this.scheduled = undefined;
       return this.flush();
     });
@@ -103,6 +107,8 @@ export class DurableLogWriter {
     } catch (error) {
       const lost = this.dropped > 0 ? ` (${this.dropped} records dropped so far while it failed)` : "";
       this.deps.onError(new Error(`Writing the request log to storage failed${lost}.`, { cause: error }));
+      // Retry without waiting for traffic, slower than the flush rate (an outage is not hammered).
+      this.schedule(Math.min(30_000, this.flushMs * 5));
     }
   }
 
