@@ -139,14 +139,8 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   const limiter = new LoginLimiter({ max: deps.loginAttemptsPerMinute ?? 5, now, trust, counters: storage.counters });
   const credentials = new AdminCredentials(storage, { limiter });
   const metrics = new RequestMetrics(now);
-  const jobs = new CheckJobs({
-    pool,
-    providers,
-    now,
-    onError: deps.onError,
-    background: deps.backgroundJobs ?? true,
-    store: storage.settings,
-  });
+  const background = deps.backgroundJobs ?? true;
+  const jobs = new CheckJobs({ pool, providers, now, onError: deps.onError, background, store: storage.settings });
   const bulk = new BulkJobs(storage, now);
   const authDeps = {
     storage,
@@ -170,7 +164,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   api.route("/keys", timelineRoutes({ pool, history: storage.history, reader: deps.requests?.reader, now }));
   api.route("/keys", keysRoutes({ storage, pool, providers, jobs, bulk, now }));
   api.route("/jobs/bulk", bulkJobRoutes(bulk));
-  api.route("/checks", checksRoutes({ pool, jobs, background: deps.backgroundJobs ?? true }));
+  api.route("/checks", checksRoutes({ pool, jobs, background }));
   api.route("/export", exportRoutes({ pool, now }));
   api.route("/tokens", tokensRoutes({ storage, usage, now, onStateChanged: deps.onStateChanged }));
   api.route(

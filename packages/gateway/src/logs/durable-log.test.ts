@@ -79,7 +79,9 @@ describe("durable request log", () => {
     const exported = await (await adminCall(b, "/admin/api/logs/export")).text();
     expect(exported.trim().split("\n")).toHaveLength(7);
   });
+});
 
+describe("durable request log: failures and retention", () => {
   it("keeps a batch whose write failed and writes it on a retry, once", async () => {
     const storage = createMemoryStorage();
     const log = storage.requestLog as MemoryRequestLog;
