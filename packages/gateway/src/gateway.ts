@@ -93,7 +93,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const metrics: AdminApi["observe"] = (outcome, waitUntil) => adminApi.observe(outcome, waitUntil);
   const counters = storage.counters;
-  const proxy = composeProxy(options, { providers, pool, auth, usage, settings, sync, metrics, now, counters });
+  const recordUnserved = requests.recordUnserved;
+  const proxyParts = { providers, pool, auth, usage, settings, sync, metrics, now, counters, recordUnserved };
+  const proxy = composeProxy(options, proxyParts);
   const defaultProvider = () => settings.value.defaultProvider;
   const freeModels = (id: string) => settings.value.freeModels[id] ?? providers.get(id)?.freeModels;
   const listModels = createListModels({ providers, pool, auth, keyHeaders, proxy, defaultProvider, freeModels, now });

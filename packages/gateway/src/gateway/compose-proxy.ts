@@ -5,6 +5,7 @@ import type { ClientAuth } from "../proxy/client-auth.js";
 import { createProxy, type ProxyFunction } from "../proxy/pipeline.js";
 import type { ProxyOutcome } from "../proxy/proxy-types.js";
 import { TokenLimits } from "../proxy/token-limits.js";
+import type { RecordUnserved } from "../proxy/unserved.js";
 import type { WaitUntil } from "../runtime/wait-until.js";
 import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import type { SharedStateSync } from "../shared-state.js";
@@ -24,6 +25,8 @@ export interface ProxyParts {
   now: () => number;
   /** The storage's shared counters: token limits hold across instances (else per instance). */
   counters?: CounterStore;
+  /** The request log's entry for requests that end before or outside the pool. */
+  recordUnserved?: RecordUnserved;
 }
 
 export function composeProxy(options: GatewayOptions, parts: ProxyParts): ProxyFunction {
@@ -36,6 +39,7 @@ export function composeProxy(options: GatewayOptions, parts: ProxyParts): ProxyF
     usage,
     sync,
     limits: new TokenLimits(usage, now, parts.counters),
+    recordUnserved: parts.recordUnserved,
     observers: options.onOutcome ? [parts.metrics, options.onOutcome] : [parts.metrics],
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     options: () => {

@@ -5,6 +5,7 @@
 import type * as z from "zod/mini";
 import type { attemptView, requestRecord } from "../admin/schemas/logs.js";
 import type { ProxyOutcome } from "../proxy/proxy-types.js";
+import type { UnservedOutcome } from "../proxy/unserved.js";
 import type { StoredRequest } from "../spec/request-log-store.js";
 
 export type RequestRecord = z.output<typeof requestRecord>;
@@ -51,25 +52,28 @@ function surfaceOf(api: string, path: string): string {
   return path.split("/")[1] || "openai";
 }
 
-export function recordOf(outcome: ProxyOutcome, id: string, context: RecordContext, now: number): RequestRecord {
+/** A proxied request's outcome, or one that ended before or outside the pool (`unserved.ts`). */
+export type RecordInput = ProxyOutcome | UnservedOutcome;
+
+export function recordOf(outcome: RecordInput, id: string, context: RecordContext, now: number): RequestRecord {
   const detail = outcome.detail;
   const attempts: RequestAttempt[] = (detail?.attempts ?? []).map((entry) => ({
     ...entry,
     keyMasked: context.maskedKey(entry.keyId) ?? "…",
   }));
-  const keyId = outcome.keyId ?? detail?.attempts.at(-1)?.keyId ?? null;
-  const { tokenId, record } = outcome.client;
-  const counted = outcome.counted;
+  const keyId = ("keyId" in outcome ? outcome.keyId : undefined) ?? detail?.attempts.at(-1)?.keyId ?? null;
+  const counted = "counted" in outcome ? outcome.counted : undefined;
+  const client = outcome.client;
   return {
     id,
     at: detail?.startedAt ?? now - outcome.durationMs,
     instance: context.instance,
-    token: { id: tokenId, name: record?.name ?? tokenId },
-    provider: outcome.provider,
+    token: client ? { id: client.tokenId, name: client.record?.name ?? client.tokenId } : null,
+    provider: outcome.provider ?? "",
     surface: detail ? surfaceOf(detail.api, detail.path) : "unknown",
     model: outcome.model ?? null,
     keyId,
-    keyMasked: keyId ? context.maskedKey(keyId) : null,
+    keyMasked: keyId ? context.maskedKey(keyId) : "ownKeyMasked" in outcome ? (outcome.ownKeyMasked ?? null) : null,
     attempts,
     status: outcome.status,
     ttfbMs: detail?.ttfbMs ?? null,

@@ -4,6 +4,7 @@
  * the response ended. Also writes a line per key status transition.
  */
 import type { ProxyOutcome } from "../proxy/proxy-types.js";
+import type { RecordUnserved } from "../proxy/unserved.js";
 import type { WaitUntil } from "../runtime/wait-until.js";
 import type { RequestLogStore } from "../spec/request-log-store.js";
 import type { HistoryEntry } from "../spec/storage.js";
@@ -11,7 +12,7 @@ import { maskSecret } from "../util/mask.js";
 import { DurableLogWriter } from "./durable-log.js";
 import { LogReader } from "./log-reader.js";
 import { RequestLog, type RequestLogOptions } from "./request-log.js";
-import { RecordIds, recordOf } from "./request-record.js";
+import { RecordIds, type RecordInput, recordOf } from "./request-record.js";
 import { type LogLevel, type LogWriter, levelOfStatus, StructuredLog } from "./structured-log.js";
 
 export interface RequestRecorderOptions {
@@ -35,6 +36,8 @@ export interface RequestRecorder {
   reader?: LogReader;
   /** The pipeline observer; undefined when neither the log nor structured lines are on. */
   observe?: (outcome: ProxyOutcome, waitUntil?: WaitUntil) => void;
+  /** Requests that ended before or outside the pool (refused, own key, client gone). */
+  recordUnserved?: RecordUnserved;
   /** The pool's status-change hook: one structured line per transition (level `warn`). */
   statusChanged?: (entry: HistoryEntry) => void;
   /** Writes pending records to storage now (shutdown, tests). */
@@ -60,15 +63,18 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
       return secret === undefined ? null : maskSecret(secret);
     },
   };
+  const note = (outcome: RecordInput, waitUntil?: WaitUntil) => {
+    const now = options.now();
+    const record = recordOf(outcome, ids.next(now), context, now);
+    log?.add(record);
+    // Anonymous refusals stay in memory: nobody without a token can evict the stored log.
+    if (record.token !== null || record.status !== 401) writer?.add(record, waitUntil);
+    lines?.log(levelOfStatus(record.status), "request", record);
+  };
   return {
     reader: log ? new LogReader(log, durable) : undefined,
-    observe(outcome, waitUntil) {
-      const now = options.now();
-      const record = recordOf(outcome, ids.next(now), context, now);
-      log?.add(record);
-      writer?.add(record, waitUntil);
-      lines?.log(levelOfStatus(record.status), "request", record);
-    },
+    observe: (outcome, waitUntil) => note(outcome, waitUntil),
+    recordUnserved: (outcome, waitUntil) => note(outcome, waitUntil),
     statusChanged: lines
       ? (entry) =>
           lines.log(entry.data.to === "active" ? "info" : "warn", "key status", {

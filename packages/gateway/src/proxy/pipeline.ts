@@ -23,10 +23,18 @@ import { AttemptLog, type LoopDeps, runAttempts } from "./attempt-loop.js";
 import type { ClientAuth } from "./client-auth.js";
 import { clientKeyHeadersOf } from "./client-credentials.js";
 import { forwardClientKey } from "./pass-through.js";
-import { prepare } from "./prepare.js";
+import { type Prepared, prepare } from "./prepare.js";
 import type { OutcomeDetail, ProxyOptions, ProxyOutcome, ProxyTarget, RequestHooks } from "./proxy-types.js";
 import { type Finish, respond, type SentBody } from "./respond.js";
 import type { TokenLimits } from "./token-limits.js";
+import {
+  CLIENT_GONE_STATUS,
+  endOf,
+  type PreparedSoFar,
+  type RecordUnserved,
+  type UnservedEnd,
+  unservedNoter,
+} from "./unserved.js";
 
 export {
   defaultProxyOptions,
@@ -46,6 +54,8 @@ export interface ProxyDeps {
   usage: UsageMeter;
   /** Pulls other instances' changes (tokens, settings, keys) when the local view is stale. */
   sync?: { freshen(waitUntil?: WaitUntil): Promise<void> | undefined };
+  /** Told of requests that end before or outside the pool (unserved.ts): the request log. */
+  recordUnserved?: RecordUnserved;
   /** Told of every outcome, in order: the admin API's metrics, then the deployment's `onOutcome`. */
   observers?: readonly ((outcome: ProxyOutcome, waitUntil?: WaitUntil) => void)[];
   fetch: typeof fetch;
@@ -75,10 +85,13 @@ export function createProxy(deps: ProxyDeps): ProxyFunction {
     const freshening = hooks.before(waitUntil);
     if (freshening) await freshening;
     const raw = c.req.raw;
-    const prepared = await prepare(raw, target, options, prepareDeps); // 1
-    if (prepared.kind === "own-key") {
-      return forwardClientKey(deps.fetch, raw, prepared.provider, prepared.secret, prepared.request);
-    }
+    const seen: PreparedSoFar = {};
+    const unserved = unservedNoter(deps.recordUnserved, { startedAt, target, waitUntil, now }, seen);
+    const prepared = await prepare(raw, target, options, prepareDeps, seen).catch((error) => {
+      unserved(endOf(error)); // 1
+      throw error;
+    });
+    if (prepared.kind === "own-key") return forwardOwnKey(deps, raw, prepared, unserved);
     const { client, provider, model, release } = prepared;
     const log = new AttemptLog(options.retries);
     let keyId: string | undefined;
@@ -125,12 +138,33 @@ export function createProxy(deps: ProxyDeps): ProxyFunction {
       const answer = target.created ? target.created(end.answer, end.keyId, provider) : end.answer;
       return respond({ answer, target, provider, addUsage: prepared.addUsage, finish }); // 6
     } catch (error) {
-      // Ended without an outcome (client gone, adapter bug): nothing will be recorded, so the
+      // Ended without an outcome (client gone, adapter bug): no usage will be recorded, so the
       // daily reservation is given back. After an outcome this is a no-op.
       release?.();
+      if (raw.signal.aborted) unserved({ status: CLIENT_GONE_STATUS, error: CLIENT_GONE, attempts: log.entries });
       throw error;
     }
   };
+}
+
+const CLIENT_GONE = "The client closed the request before the answer.";
+
+/** Pass-through with the client's own key: no pool, no usage; the request log records the status. */
+async function forwardOwnKey(
+  deps: ProxyDeps,
+  raw: Request,
+  prepared: Extract<Prepared, { kind: "own-key" }>,
+  unserved: (end: UnservedEnd) => void,
+): Promise<Response> {
+  const { provider, secret, request } = prepared;
+  try {
+    const response = await forwardClientKey(deps.fetch, raw, provider, secret, request);
+    unserved({ status: response.status, ownKey: secret });
+    return response;
+  } catch (error) {
+    unserved({ ...endOf(error), ownKey: secret });
+    throw error;
+  }
 }
 
 /** The request log's view of a finished request. */

@@ -13,6 +13,7 @@ import { resolveProvider } from "./resolve-provider.js";
 import { providersServing } from "./surfaces.js";
 import type { ReleaseReservation, TokenLimits } from "./token-limits.js";
 import { checkTokenScope } from "./token-scope.js";
+import type { PreparedSoFar } from "./unserved.js";
 import { describePassThroughBody, scopeMethodOf } from "./vendor-pass-through.js";
 
 export interface PrepareDeps {
@@ -46,12 +47,15 @@ export async function prepare(
   target: ProxyTarget,
   options: ProxyOptions,
   deps: PrepareDeps,
+  /** Filled in as this goes, for the request log of a request refused here. */
+  seen: PreparedSoFar = {},
 ): Promise<Prepared> {
   // Only the query is needed: cheaper than parsing the whole URL on every request.
   const queryAt = raw.url.indexOf("?");
   const search = queryAt < 0 ? "" : raw.url.slice(queryAt);
   const credential = extractClientCredential(raw.headers, search, deps.keyHeaders);
   const client = await authenticate(deps, credential);
+  if (!("refused" in client)) seen.client = client;
   const body = await readBody(raw, options.bodyLimit);
   const contentType = raw.headers.get("content-type") ?? "";
   const facts =
@@ -66,6 +70,8 @@ export async function prepare(
   const { provider, model } = target.provider
     ? { provider: target.provider, model: requestedModel }
     : resolveProvider(providersServing(deps.providers, target.api), requestedModel, options.defaultProvider);
+  seen.provider = provider;
+  seen.model = model;
   const clean = withoutClientCredentials(raw.headers, search, deps.keyHeaders);
 
   if ("refused" in client) {
