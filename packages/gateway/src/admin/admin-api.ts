@@ -175,7 +175,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
     "/instance",
     instanceRoutes({ pool, instanceId: usage.instanceId, startedAt: now(), lastSyncAt: deps.lastSyncAt }),
   );
-  api.route("/logs", logsRoutes({ reader: deps.requests?.reader, now }));
+  api.route("/logs", logsRoutes({ reader: deps.requests?.reader, now, instance: usage.instanceId }));
   api.route("/stats", statsRoutes({ storage, pool, usage, metrics, now }));
   api.route("/", backupRoutes({ storage, pool, settings, sessions, now, onStateChanged: deps.onStateChanged }));
 

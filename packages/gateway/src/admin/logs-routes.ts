@@ -5,6 +5,7 @@ import type { RequestRecord } from "../logs/request-record.js";
 import { errors } from "../spec/errors.js";
 import { REQUEST_ID_PATTERN } from "../spec/request-log-store.js";
 import { streamTail, type TailOptions } from "./logs-tail.js";
+import { remoteRecords } from "./logs-tail-remote.js";
 import { type LogFilter, logExportQuery, logFilterQuery, logListQuery } from "./schemas/logs.js";
 import { readQuery } from "./validate.js";
 
@@ -13,6 +14,8 @@ export interface LogsRoutesDeps {
   reader: LogReader | undefined;
   now: () => number;
   tail?: TailOptions;
+  /** This instance's id: the tail adds other instances' stored records. */
+  instance?: string;
 }
 
 const CSV_COLUMNS = [
@@ -70,7 +73,9 @@ export function logsRoutes(deps: LogsRoutesDeps) {
 
   app.get("/tail", (c) => {
     const reader = readerOf();
-    return streamTail(c, reader.ring, readQuery(c, logFilterQuery), deps.tail);
+    const filter = readQuery(c, logFilterQuery);
+    const remote = deps.instance ? remoteRecords(reader, deps.instance, filter, deps.now) : undefined;
+    return streamTail(c, reader.ring, filter, deps.tail, remote);
   });
 
   app.get("/export", (c) => {
