@@ -1,49 +1,10 @@
 // `npm run bench`: load test of the Node gateway against a bare Hono pass-through (global fetch)
 // and direct-to-upstream, on the test kit's mock upstream; plus selection cost and memory.
 // Prints a table and writes bench-results/latest.json and bench-results/latest.md.
-import { fork } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import autocannon from "autocannon";
+import { CONNECTIONS, children, DURATION, load, start } from "./bench/harness.mjs";
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 8);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const children = [];
-
-function start(script, env = {}) {
-  const child = fork(new URL(`./bench/${script}`, import.meta.url), [], {
-    env: { ...process.env, ...env },
-    execArgv: script === "selection.mjs" ? ["--expose-gc"] : [],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once("message", (message) => resolve({ child, message }));
-    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-const chat = (stream) =>
-  JSON.stringify({ model: "gpt-4o-mini", stream, messages: [{ role: "user", content: "Hello" }] });
-
-async function load(url, stream) {
-  const result = await autocannon({
-    url: `${url}/v1/chat/completions`,
-    method: "POST",
-    connections: CONNECTIONS,
-    duration: DURATION,
-    headers: { "content-type": "application/json", authorization: "Bearer kh-bench-token" },
-    body: chat(stream),
-  });
-  const errors = result.errors + result.non2xx + result.timeouts;
-  return {
-    reqPerSec: Math.round(result.requests.average),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result.requests.total,
-    errors,
-  };
-}
 
 try {
   const { message: upstream } = await start("upstream.mjs");

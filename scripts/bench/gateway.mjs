@@ -1,4 +1,5 @@
-// The Node gateway as `npm start` runs it (filesystem storage, undici pooled fetch), with a
+// The Node gateway as `npm start` runs it (filesystem storage, undici pooled fetch, the request
+// log at its default: ring and durable log on the fs storage), with a
 // counting wrapper around storage so the bench can report reads and writes per request.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,6 +35,8 @@ const gateway = createGateway({
   storage,
   fetch,
   clientTokens: ["kh-bench-token"],
+  // BENCH_REQUEST_LOG=off: no request log at all (the baseline of `npm run bench:log`).
+  requestLog: process.env.BENCH_REQUEST_LOG === "off" ? false : {},
   adminPassword: "bench-admin-password",
   onError: () => {},
 });

@@ -25,6 +25,8 @@ describe("configFromEnv: values and defaults", () => {
       recheckIntervalMs: 60_000,
       drainMs: 10_000,
       logLevel: "off",
+      requestLogMaxRecords: 100_000,
+      requestLogMaxAgeDays: 7,
       port: 8787,
       host: "127.0.0.1",
       dataDir: "./.keyhive-data",

@@ -4,7 +4,7 @@ import type { KeyhiveConfig } from "./config-from-env.js";
 
 export type ConfiguredGatewayOptions = Pick<
   GatewayOptions,
-  "adminPassword" | "clientTokens" | "refreshIntervalMs" | "trustProxy" | "publicURL" | "logLevel"
+  "adminPassword" | "clientTokens" | "refreshIntervalMs" | "trustProxy" | "publicURL" | "logLevel" | "requestLog"
 >;
 
 /** `createGateway({ ...gatewayOptionsFromConfig(config), providers, storage, … })`. */
@@ -16,5 +16,9 @@ export function gatewayOptionsFromConfig(config: KeyhiveConfig): ConfiguredGatew
     trustProxy: config.trustProxy,
     publicURL: config.publicURL,
     logLevel: config.logLevel,
+    requestLog:
+      config.requestLogMaxRecords === 0
+        ? { durable: false }
+        : { maxRecords: config.requestLogMaxRecords, maxAgeDays: config.requestLogMaxAgeDays },
   };
 }

@@ -83,6 +83,23 @@ export const CONFIG_VARIABLES = {
       "Structured logs: one JSON line per proxied request on stdout (Node, Bun) or the Workers log, at this level " +
       "and above (5xx `error`, 4xx `warn`, others `info`). Lines never carry a key's or a token's secret.",
   }),
+  requestLogMaxRecords: integer({
+    name: "KEYHIVE_REQUEST_LOG_MAX_RECORDS",
+    default: 100_000,
+    min: 100,
+    max: 10_000_000,
+    zero: "memory only",
+    description:
+      "How many requests the storage's request log keeps (all instances together; the oldest go first). `0`: the " +
+      "log stays in each instance's memory (its newest 5,000) and nothing is written to storage.",
+  }),
+  requestLogMaxAgeDays: integer({
+    name: "KEYHIVE_REQUEST_LOG_MAX_AGE_DAYS",
+    default: 7,
+    min: 1,
+    max: 3650,
+    description: "Requests older than this many days leave the storage's request log.",
+  }),
   port: integer({ name: "PORT", default: 8787, min: 0, max: 65535, description: "Listen port; `0` picks a free one." }),
   host: text({ name: "HOST", default: "127.0.0.1", description: "Listen address; `0.0.0.0` to expose it." }),
   dataDir: text({
