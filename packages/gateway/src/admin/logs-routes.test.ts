@@ -68,7 +68,7 @@ describe("request log: records", () => {
     expect(await bad.text()).toContain("Invalid request id");
   });
 
-  it("leaves out requests refused before a key is selected", async () => {
+  it("records requests refused before a key is selected, with no attempt (see proxy/unserved.test.ts)", async () => {
     const before = (await logs()).items.length;
     const badToken = await fetch(`${rig.url}/v1/chat/completions`, {
       method: "POST",
@@ -81,7 +81,12 @@ describe("request log: records", () => {
       headers: { "content-type": "application/json" },
     });
     expect(badBody.status).toBe(400);
-    expect((await logs()).items.length).toBe(before);
+    const after = (await logs()).items;
+    expect(after.length).toBe(before + 2);
+    expect(after.slice(0, 2).map((r) => [r.status, r.token?.id ?? null, r.attempts.length])).toEqual([
+      [400, "config-1", 0],
+      [401, null, 0],
+    ]);
   });
 
   it("is admin only", async () => {
@@ -99,12 +104,14 @@ describe("request log: filters and pages", () => {
     expect((await logs("?status=4xx")).items.every((r) => r.status >= 400 && r.status < 500)).toBe(true);
     expect((await logs("?failed=true")).items.every((r) => r.status >= 400)).toBe(true);
     expect((await logs(`?key=${deadId}`)).items).toHaveLength(1);
-    expect((await logs("?provider=fake")).items).toHaveLength(all.length);
+    // The refused 401 came before its provider was known; the token-less one has no token.
+    expect((await logs("?provider=fake")).items).toHaveLength(all.filter((r) => r.provider === "fake").length);
+    expect((await logs("?provider=fake")).items.length).toBeGreaterThanOrEqual(4);
     expect((await logs("?provider=other")).items).toHaveLength(0);
     expect((await logs("?model=fake-chat-small")).items.length).toBe(
       all.filter((r) => r.model === "fake-chat-small").length,
     );
-    expect((await logs("?token=config-1")).items).toHaveLength(all.length);
+    expect((await logs("?token=config-1")).items).toHaveLength(all.filter((r) => r.token !== null).length);
     expect((await logs("?slowMs=86400000")).items).toHaveLength(0);
     const newest = all[0] as RequestRecord;
     expect((await logs(`?since=${newest.at + 1}`)).items.every((r) => r.at > newest.at)).toBe(true);
