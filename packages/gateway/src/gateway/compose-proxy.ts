@@ -1,4 +1,6 @@
 /** The proxy, wired to the pool, the client tokens, usage accounting and the live settings. */
+
+import { bodySampler } from "../logs/body-sample.js";
 import type { KeyPool } from "../pool/key-pool.js";
 import type { UsageMeter } from "../pool/usage-meter.js";
 import type { ClientAuth } from "../proxy/client-auth.js";
@@ -40,6 +42,7 @@ export function composeProxy(options: GatewayOptions, parts: ProxyParts): ProxyF
     sync,
     limits: new TokenLimits(usage, now, parts.counters),
     recordUnserved: parts.recordUnserved,
+    bodySample: bodySampler(() => settings.value.bodySampling),
     observers: options.onOutcome ? [parts.metrics, options.onOutcome] : [parts.metrics],
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     options: () => {

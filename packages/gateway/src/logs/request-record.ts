@@ -7,6 +7,7 @@ import type { attemptView, requestRecord } from "../admin/schemas/logs.js";
 import type { ProxyOutcome } from "../proxy/proxy-types.js";
 import type { UnservedOutcome } from "../proxy/unserved.js";
 import type { StoredRequest } from "../spec/request-log-store.js";
+import { recordedSample } from "./body-sample.js";
 
 export type RequestRecord = z.output<typeof requestRecord>;
 export type RequestAttempt = z.output<typeof attemptView>;
@@ -21,6 +22,8 @@ export interface RecordContext {
   instance: string;
   /** A key's masked secret (`sk-abc…wxyz`), or null for a key the pool no longer has. */
   maskedKey(keyId: string): string | null;
+  /** A key's secret, to mask it in body samples. */
+  secretOf(keyId: string): string | undefined;
 }
 
 /**
@@ -83,5 +86,10 @@ export function recordOf(outcome: RecordInput, id: string, context: RecordContex
     tokensOut: counted?.completionTokens ?? null,
     bytes: detail?.bytes ?? null,
     error: detail?.error ?? null,
+    ...(detail?.sample ? { sample: recordedSample(detail.sample, secretsOf(attempts, context)) } : {}),
   };
+}
+
+function secretsOf(attempts: readonly RequestAttempt[], context: RecordContext): string[] {
+  return attempts.map((a) => context.secretOf(a.keyId)).filter((s): s is string => s !== undefined);
 }

@@ -58,6 +58,7 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
   const ids = new RecordIds();
   const context = {
     instance: options.instance,
+    secretOf: options.secretOf,
     maskedKey: (keyId: string) => {
       const secret = options.secretOf(keyId);
       return secret === undefined ? null : maskSecret(secret);

@@ -54,6 +54,8 @@ export interface ProxyDeps {
   usage: UsageMeter;
   /** Pulls other instances' changes (tokens, settings, keys) when the local view is stale. */
   sync?: { freshen(waitUntil?: WaitUntil): Promise<void> | undefined };
+  /** Sample this request's bodies for the request log: the byte cap, or undefined (the default: never). */
+  bodySample?: (tokenId: string, model: string | undefined) => number | undefined;
   /** Told of requests that end before or outside the pool (unserved.ts): the request log. */
   recordUnserved?: RecordUnserved;
   /** Told of every outcome, in order: the admin API's metrics, then the deployment's `onOutcome`. */
@@ -95,7 +97,10 @@ export function createProxy(deps: ProxyDeps): ProxyFunction {
     const { client, provider, model, release } = prepared;
     const log = new AttemptLog(options.retries);
     let keyId: string | undefined;
-    const facts: Pick<OutcomeDetail, "ttfbMs" | "error"> = {};
+    const sampleBytes = deps.bodySample?.(client.tokenId, model);
+    const facts: Pick<OutcomeDetail, "ttfbMs" | "error" | "sample"> = sampleBytes
+      ? { sample: requestSample(prepared.request.body, sampleBytes) }
+      : {};
     const finish: Finish = (status, tail, usage, sent) =>
       hooks.after(
         {
@@ -136,7 +141,7 @@ export function createProxy(deps: ProxyDeps): ProxyFunction {
         return end.response;
       }
       const answer = target.created ? target.created(end.answer, end.keyId, provider) : end.answer;
-      return respond({ answer, target, provider, addUsage: prepared.addUsage, finish }); // 6
+      return respond({ answer, target, provider, addUsage: prepared.addUsage, finish, sampleBytes }); // 6
     } catch (error) {
       // Ended without an outcome (client gone, adapter bug): no usage will be recorded, so the
       // daily reservation is given back. After an outcome this is a no-op.
@@ -172,7 +177,7 @@ function detailOf(
   startedAt: number,
   target: ProxyTarget,
   log: AttemptLog,
-  facts: Pick<OutcomeDetail, "ttfbMs" | "error">,
+  facts: Pick<OutcomeDetail, "ttfbMs" | "error" | "sample">,
   sent: SentBody | undefined,
 ): OutcomeDetail {
   const { api, path } = target;
@@ -186,7 +191,14 @@ function detailOf(
     bytes: sent?.bytes,
     ...facts,
     error: facts.error ?? sent?.error,
+    ...(facts.sample ? { sample: { ...facts.sample, response: sent?.head } } : {}),
   };
+}
+
+/** The request body's first `maxBytes`, copied (the body itself is resent on failover). */
+function requestSample(body: ArrayBuffer | null, maxBytes: number): NonNullable<OutcomeDetail["sample"]> {
+  const bytes = body ? new Uint8Array(body, 0, Math.min(maxBytes, body.byteLength)).slice() : undefined;
+  return { request: bytes, maxBytes, requestBytes: body?.byteLength ?? 0 };
 }
 
 /** Everything a request triggers outside its own attempts. */

@@ -107,6 +107,8 @@ export interface OutcomeDetail {
   bytes?: number;
   /** Why the request failed, when it did (messages never carry a key's secret). */
   error?: string;
+  /** The bodies' first bytes, when sampling is on for this token or model (masked when recorded). */
+  sample?: { request?: Uint8Array; response?: Uint8Array; maxBytes: number; requestBytes: number };
 }
 
 /** What one attempt with a pool key says about that key. */

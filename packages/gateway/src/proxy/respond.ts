@@ -22,6 +22,8 @@ export interface SentBody {
   bytes: number;
   /** Why a stream broke off. */
   error?: string;
+  /** The body's first bytes, when this request's bodies are sampled. */
+  head?: Uint8Array;
 }
 
 export interface RespondInput {
@@ -31,17 +33,20 @@ export interface RespondInput {
   /** The gateway asked the stream for its usage event; the client must not see it. */
   addUsage: boolean;
   finish: Finish;
+  /** Sample the response's first this many bytes for the request log. */
+  sampleBytes?: number;
 }
 
 /** How much of a whole answer's end is kept to read its token usage from. */
 const TAIL_BYTES = 4096;
 
-export function respond({ answer, target, provider, addUsage, finish }: RespondInput): Response {
+export function respond({ answer, target, provider, addUsage, finish, sampleBytes }: RespondInput): Response {
   const { status, headers } = answer;
   if (answer.kind === "whole") {
     const { bytes } = answer;
     const counted = countsMessages(target) ? messagesUsageOfBody(bytes) : undefined;
-    const sent = { streamed: false, bytes: bytes.byteLength };
+    const head = sampleBytes ? bytes.slice(0, sampleBytes) : undefined;
+    const sent = { streamed: false, bytes: bytes.byteLength, head };
     finish(status, [bytes.subarray(Math.max(0, bytes.byteLength - TAIL_BYTES))], counted, sent);
     return new Response(bytes as Uint8Array<ArrayBuffer>, { status, headers });
   }
@@ -62,9 +67,10 @@ export function respond({ answer, target, provider, addUsage, finish }: RespondI
     // OpenAI-style chat and text streams always end with `data: [DONE]`; one that stops cleanly
     // without it was cut (a close-delimited body cannot tell otherwise).
     expectDone: target.api === "openai" && (target.path === "/chat/completions" || target.path === "/completions"),
-    onEnd: ({ ok, tail, bytes, error }) => {
+    captureHead: sampleBytes,
+    onEnd: ({ ok, tail, bytes, error, head }) => {
       signal.settle();
-      const sent = { streamed: true, bytes, ...(ok ? {} : { error: streamErrorOf(error) }) };
+      const sent = { streamed: true, bytes, head, ...(ok ? {} : { error: streamErrorOf(error) }) };
       finish(ok ? status : 502, ok ? tail : undefined, usageFilter?.usage ?? messagesUsage?.usage, sent);
     },
     onCancel: () => signal.abort(new Error("client disconnected")),

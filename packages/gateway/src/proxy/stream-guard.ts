@@ -14,7 +14,9 @@ export interface StreamGuardOptions {
   /** Whether the body is SSE: only then can an error event be appended. */
   sse: boolean;
   /** Called once when the body ends: how it ended, its last bytes (for usage sniffing), the bytes sent so far. */
-  onEnd?: (outcome: { ok: boolean; error?: unknown; tail: Uint8Array[]; bytes: number }) => void;
+  onEnd?: (outcome: { ok: boolean; error?: unknown; tail: Uint8Array[]; bytes: number; head?: Uint8Array }) => void;
+  /** Keep a copy of the first this many bytes sent (the request log's body sample). */
+  captureHead?: number;
   /** Called when the client goes away. */
   onCancel?: () => void;
   /** Drops the usage-only event the gateway asked for on the client's behalf. */
@@ -88,12 +90,15 @@ export function guardStream(
   let ended = false;
   // Counted as they are queued, never buffered: the request log's `bytes`.
   let sent = 0;
+  const head = options.captureHead ? new Uint8Array(options.captureHead) : undefined;
   const end = (ok: boolean, error?: unknown) => {
     if (ended) return;
     ended = true;
-    options.onEnd?.({ ok, error, tail, bytes: sent });
+    options.onEnd?.({ ok, error, tail, bytes: sent, head: head?.subarray(0, Math.min(sent, head.byteLength)) });
   };
   const enqueue = (controller: ReadableStreamDefaultController<Uint8Array>, out: Uint8Array) => {
+    // A bounded copy of the beginning, only when sampling: never the whole body.
+    if (head && sent < head.byteLength) head.set(out.subarray(0, head.byteLength - sent), sent);
     sent += out.byteLength;
     controller.enqueue(out);
   };

@@ -58,6 +58,15 @@ export const settingsSchema = z.object({
   clientKeyPassThrough: z.boolean(),
   /** Days of history kept. */
   historyRetentionDays: int(1, 3650),
+  /**
+   * Request log body samples (off while both lists are empty): the first `maxBytes` of each body
+   * of requests by these token ids or for these models, secrets masked.
+   */
+  bodySampling: z.strictObject({
+    tokens: z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(100)),
+    models: z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(100)),
+    maxBytes: int(64, 65_536),
+  }),
 });
 
 /** Every setting optional: a partial update. */
@@ -83,6 +92,7 @@ export const defaultSettings: GatewaySettings = {
   recheckActiveMs: 43_200_000,
   clientKeyPassThrough: false,
   historyRetentionDays: 90,
+  bodySampling: { tokens: [], models: [], maxBytes: 4096 },
 };
 
 /** Storage record name of a setting. */

@@ -45,6 +45,8 @@ export interface StoredRequest {
   tokensOut: number | null;
   bytes: number | null;
   error: string | null;
+  /** The bodies' first bytes as text, masked: only when sampling is on for the token or model. */
+  sample?: { request: string | null; response: string | null; truncated: boolean };
 }
 
 /** Which records a query wants; every field narrows. */

@@ -36,6 +36,16 @@ export const requestRecord = z.strictObject({
   tokensOut: z.nullable(z.number()),
   bytes: described(z.nullable(z.number()), "response body bytes sent to the client"),
   error: described(z.nullable(z.string()), "why it failed"),
+  sample: z.optional(
+    described(
+      z.strictObject({
+        request: z.nullable(z.string()),
+        response: z.nullable(z.string()),
+        truncated: described(z.boolean(), "a body was longer than `bodySampling.maxBytes`"),
+      }),
+      "the bodies' first bytes, secrets masked: only for tokens and models named in the `bodySampling` setting",
+    ),
+  ),
 });
 
 /** A time: epoch ms or an ISO 8601 date. */
