@@ -8,6 +8,7 @@
  *   meta:revision                 changes whenever tokens or settings change
  *   usage:<scope>:<day>:<id>:<instance>   per-instance usage shards (no read-modify-write)
  *   history:<day>:<ts>-<rand>     batches of history entries, pruned by day
+ *   requestlog:batch:<max>_<min>_<n>  request log batches and their indexes (unstorage-request-log.ts)
  *
  * Ids and setting names are checked against the contract's record-name rule before any driver
  * call, so no name can reach another record's path (`..`, `:`, `/`, NUL, `?`).
@@ -26,6 +27,7 @@ import {
 import type { Storage as Unstorage } from "unstorage";
 import { createUnstorageKeyStore, type KeyPager, type KeyStoreContext } from "./unstorage-keys.js";
 import { createUnstorageHistoryStore, createUnstorageUsageStore } from "./unstorage-records.js";
+import { createUnstorageRequestLog } from "./unstorage-request-log.js";
 
 export interface UnstorageStorageOptions {
   /** Prefix for every record, so several deployments can share one store. @default "keyhive" */
@@ -91,6 +93,7 @@ export function createUnstorageStorage(
     settings,
     usage: createUnstorageUsageStore(records),
     history: createUnstorageHistoryStore({ ...records, retentionDays: options.historyRetentionDays ?? 30 }),
+    requestLog: createUnstorageRequestLog(records),
     async revision() {
       return (await store.getItem<string>(k("meta", "revision"))) ?? "0";
     },

@@ -12,6 +12,7 @@ import { bulkTests } from "./storage-case-bulk.js";
 import { crashTests } from "./storage-case-crash.js";
 import { keyRecordTests, keyWriteTests } from "./storage-case-keys.js";
 import { feedAndTokenTests, usageAndHistoryTests } from "./storage-case-records.js";
+import { requestLogTests } from "./storage-case-requests.js";
 import type { SharedStorages, StorageCaseOptions, StorageSuite } from "./storage-case-support.js";
 
 export {
@@ -68,6 +69,7 @@ export function testStorage(options: StorageCaseOptions): void {
     keyWriteTests(suite);
     feedAndTokenTests(suite);
     usageAndHistoryTests(suite);
+    requestLogTests(suite);
     bulkTests(suite);
     crashTests(suite);
   });

@@ -1,0 +1,186 @@
+/**
+ * The request log on any unstorage driver (memory, fs, Redis, KV). Layout:
+ *
+ *   requestlog:batch:<maxId>_<minId>_<count>   one appended batch's records (immutable)
+ *   requestlog:index:<same name>               its summary for filters (request-log-batches.ts)
+ *
+ * No read-modify-write anywhere: an append writes two new items, so instances never overwrite
+ * each other, and a retried append rewrites the same name. A query lists the batch names once,
+ * walks them newest first, skips those whose index rules the filter out, and stops once the
+ * page is full and no unread batch can hold a newer record. Batches never change, so parsed ones
+ * are cached (bounded by records) and paging a big log reads each batch once.
+ */
+import {
+  matchesRequestFilter,
+  type RequestLogPage,
+  type RequestLogQuery,
+  type RequestLogRetention,
+  type RequestLogStore,
+  type StoredRequest,
+} from "@keyhive/gateway";
+import type { Storage as Unstorage } from "unstorage";
+import { mapLimit } from "./map-limit.js";
+import {
+  type BatchIndex,
+  type BatchName,
+  batchNameOf,
+  finishedAt,
+  idBody,
+  indexOf,
+  mayMatch,
+  newestFirstUnique,
+  parseBatchName,
+} from "./request-log-batches.js";
+
+export interface RequestLogContext {
+  store: Unstorage;
+  k: (...parts: string[]) => string;
+  concurrency: number;
+  /** Parsed records kept in memory across queries. @default 200000 */
+  cacheRecords?: number;
+}
+
+export function createUnstorageRequestLog(ctx: RequestLogContext): RequestLogStore {
+  const { store, k, concurrency } = ctx;
+  const cache = new BatchCache(ctx.cacheRecords ?? 200_000);
+  const batchPath = (name: string) => k("requestlog", "batch", name);
+  const indexPath = (name: string) => k("requestlog", "index", name);
+  const nameOf = (b: BatchName) => b.path.slice(b.path.lastIndexOf(":") + 1);
+
+  const list = async (): Promise<BatchName[]> => {
+    const names = (await store.getKeys(k("requestlog", "batch"))).map(parseBatchName);
+    return names.filter((n): n is BatchName => n !== undefined).sort((a, b) => (a.max < b.max ? 1 : -1));
+  };
+  const recordsOf = async (batch: BatchName): Promise<StoredRequest[]> => {
+    const cached = cache.records(batch.path);
+    if (cached) return cached;
+    const records = (await store.getItem<StoredRequest[]>(batch.path)) ?? [];
+    cache.putRecords(batch.path, records);
+    return records;
+  };
+  const indexesOf = async (batches: BatchName[]): Promise<(BatchIndex | undefined)[]> =>
+    mapLimit(batches, concurrency, async (batch) => {
+      const cached = cache.index(batch.path);
+      if (cached) return cached;
+      const index = (await store.getItem<BatchIndex>(indexPath(nameOf(batch)))) ?? undefined;
+      if (index) cache.putIndex(batch.path, index);
+      return index;
+    });
+  const remove = async (batch: BatchName) => {
+    await store.removeItem(batch.path);
+    await store.removeItem(indexPath(nameOf(batch)));
+    cache.drop(batch.path);
+  };
+  const write = async (records: StoredRequest[]) => {
+    const name = batchNameOf(records);
+    // The index first: a batch without one is still read (as "may match"), never missed.
+    await store.setItem(indexPath(name), indexOf(records) as never);
+    await store.setItem(batchPath(name), records as never);
+  };
+
+  return {
+    async append(records) {
+      if (records.length > 0) await write(records);
+    },
+    async query({ filter, limit, cursor }: RequestLogQuery): Promise<RequestLogPage> {
+      const floor = cursor ? idBody(cursor) : undefined;
+      const since = filter.since;
+      const candidates = (await list()).filter(
+        (b) => (floor === undefined || b.min < floor) && (since === undefined || finishedAt(b.max) >= since),
+      );
+      let found: StoredRequest[] = [];
+      let stoppedEarly = false;
+      // Indexes in parallel a chunk at a time; batches read in order.
+      for (let start = 0; start < candidates.length && !stoppedEarly; start += concurrency * 4) {
+        const chunk = candidates.slice(start, start + concurrency * 4);
+        const indexes = await indexesOf(chunk);
+        for (const [i, batch] of chunk.entries()) {
+          const kth = found.length >= limit ? found[limit - 1] : undefined;
+          if (kth && idBody(kth.id) > batch.max) {
+            stoppedEarly = true;
+            break;
+          }
+          const index = indexes[i];
+          if (index && !mayMatch(index, filter)) continue;
+          for (const record of await recordsOf(batch)) {
+            if (cursor !== undefined && record.id >= cursor) continue;
+            if (matchesRequestFilter(record, filter)) found.push(record);
+          }
+          found = newestFirstUnique(found).slice(0, limit + 1);
+        }
+      }
+      const items = found.slice(0, limit).map((r) => structuredClone(r));
+      const more = found.length > limit || (stoppedEarly && items.length === limit);
+      return more ? { items, next: items.at(-1)?.id } : { items };
+    },
+    async get(id) {
+      const body = idBody(id);
+      for (const batch of (await list()).filter((b) => b.min <= body && body <= b.max)) {
+        const record = (await recordsOf(batch)).find((r) => r.id === id);
+        if (record) return structuredClone(record);
+      }
+      return null;
+    },
+    async prune({ maxRecords, before }: RequestLogRetention) {
+      const batches = await list();
+      let kept = 0;
+      let removed = 0;
+      for (const batch of batches) {
+        const past = maxRecords !== undefined && kept >= maxRecords;
+        if (past || (before !== undefined && finishedAt(batch.max) < before)) {
+          await remove(batch);
+          removed += batch.count;
+          continue;
+        }
+        kept += batch.count;
+        if (before === undefined) continue;
+        // A batch straddling the cutoff is rewritten with its newer records only.
+        const [index] = await indexesOf([batch]);
+        if (index && index.minAt >= before) continue;
+        const records = await recordsOf(batch);
+        const newer = records.filter((r) => r.at >= before);
+        if (newer.length === records.length) continue;
+        if (newer.length > 0) await write(newer);
+        await remove(batch);
+        removed += records.length - newer.length;
+        kept -= records.length - newer.length;
+      }
+      return removed;
+    },
+  };
+}
+
+/** Parsed batches and indexes by path; the oldest-inserted go first past `maxRecords`. */
+class BatchCache {
+  private readonly batches = new Map<string, StoredRequest[]>();
+  private readonly indexes = new Map<string, BatchIndex>();
+  private held = 0;
+  constructor(private readonly maxRecords: number) {}
+
+  records(path: string) {
+    return this.batches.get(path);
+  }
+  index(path: string) {
+    return this.indexes.get(path);
+  }
+  putRecords(path: string, records: StoredRequest[]) {
+    if (records.length > this.maxRecords) return;
+    this.batches.set(path, records);
+    this.held += records.length;
+    for (const [oldest, list] of this.batches) {
+      if (this.held <= this.maxRecords) break;
+      this.batches.delete(oldest);
+      this.held -= list.length;
+    }
+  }
+  putIndex(path: string, index: BatchIndex) {
+    this.indexes.set(path, index);
+    if (this.indexes.size > 20_000) this.indexes.delete(this.indexes.keys().next().value as string);
+  }
+  drop(path: string) {
+    const list = this.batches.get(path);
+    if (list) this.held -= list.length;
+    this.batches.delete(path);
+    this.indexes.delete(path);
+  }
+}
