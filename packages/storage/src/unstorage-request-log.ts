@@ -78,41 +78,12 @@ export function createUnstorageRequestLog(ctx: RequestLogContext): RequestLogSto
     await store.setItem(batchPath(name), records as never);
   };
 
+  const batches: Batches = { list, recordsOf, indexesOf, remove, write, concurrency };
   return {
     async append(records) {
       if (records.length > 0) await write(records);
     },
-    async query({ filter, limit, cursor }: RequestLogQuery): Promise<RequestLogPage> {
-      const floor = cursor ? idBody(cursor) : undefined;
-      const since = filter.since;
-      const candidates = (await list()).filter(
-        (b) => (floor === undefined || b.min < floor) && (since === undefined || finishedAt(b.max) >= since),
-      );
-      let found: StoredRequest[] = [];
-      let stoppedEarly = false;
-      // Indexes in parallel a chunk at a time; batches read in order.
-      for (let start = 0; start < candidates.length && !stoppedEarly; start += concurrency * 4) {
-        const chunk = candidates.slice(start, start + concurrency * 4);
-        const indexes = await indexesOf(chunk);
-        for (const [i, batch] of chunk.entries()) {
-          const kth = found.length >= limit ? found[limit - 1] : undefined;
-          if (kth && idBody(kth.id) > batch.max) {
-            stoppedEarly = true;
-            break;
-          }
-          const index = indexes[i];
-          if (index && !mayMatch(index, filter)) continue;
-          for (const record of await recordsOf(batch)) {
-            if (cursor !== undefined && record.id >= cursor) continue;
-            if (matchesRequestFilter(record, filter)) found.push(record);
-          }
-          found = newestFirstUnique(found).slice(0, limit + 1);
-        }
-      }
-      const items = found.slice(0, limit).map((r) => structuredClone(r));
-      const more = found.length > limit || (stoppedEarly && items.length === limit);
-      return more ? { items, next: items.at(-1)?.id } : { items };
-    },
+    query: (query) => queryBatches(batches, query),
     async get(id) {
       const body = idBody(id);
       for (const batch of (await list()).filter((b) => b.min <= body && body <= b.max)) {
@@ -121,33 +92,82 @@ export function createUnstorageRequestLog(ctx: RequestLogContext): RequestLogSto
       }
       return null;
     },
-    async prune({ maxRecords, before }: RequestLogRetention) {
-      const batches = await list();
-      let kept = 0;
-      let removed = 0;
-      for (const batch of batches) {
-        const past = maxRecords !== undefined && kept >= maxRecords;
-        if (past || (before !== undefined && finishedAt(batch.max) < before)) {
-          await remove(batch);
-          removed += batch.count;
-          continue;
-        }
-        kept += batch.count;
-        if (before === undefined) continue;
-        // A batch straddling the cutoff is rewritten with its newer records only.
-        const [index] = await indexesOf([batch]);
-        if (index && index.minAt >= before) continue;
-        const records = await recordsOf(batch);
-        const newer = records.filter((r) => r.at >= before);
-        if (newer.length === records.length) continue;
-        if (newer.length > 0) await write(newer);
-        await remove(batch);
-        removed += records.length - newer.length;
-        kept -= records.length - newer.length;
-      }
-      return removed;
-    },
+    prune: (retention) => pruneBatches(batches, retention),
   };
+}
+
+interface Batches {
+  list(): Promise<BatchName[]>;
+  recordsOf(batch: BatchName): Promise<StoredRequest[]>;
+  indexesOf(batches: BatchName[]): Promise<(BatchIndex | undefined)[]>;
+  remove(batch: BatchName): Promise<void>;
+  write(records: StoredRequest[]): Promise<void>;
+  concurrency: number;
+}
+
+/** Newest first across batches: stops once the page is full and no unread batch holds a newer record. */
+async function queryBatches(
+  { list, recordsOf, indexesOf, concurrency }: Batches,
+  { filter, limit, cursor }: RequestLogQuery,
+): Promise<RequestLogPage> {
+  const floor = cursor ? idBody(cursor) : undefined;
+  const since = filter.since;
+  const candidates = (await list()).filter(
+    (b) => (floor === undefined || b.min < floor) && (since === undefined || finishedAt(b.max) >= since),
+  );
+  let found: StoredRequest[] = [];
+  let stoppedEarly = false;
+  // Indexes in parallel a chunk at a time; batches read in order.
+  for (let start = 0; start < candidates.length && !stoppedEarly; start += concurrency * 4) {
+    const chunk = candidates.slice(start, start + concurrency * 4);
+    const indexes = await indexesOf(chunk);
+    for (const [i, batch] of chunk.entries()) {
+      const kth = found.length >= limit ? found[limit - 1] : undefined;
+      if (kth && idBody(kth.id) > batch.max) {
+        stoppedEarly = true;
+        break;
+      }
+      const index = indexes[i];
+      if (index && !mayMatch(index, filter)) continue;
+      for (const record of await recordsOf(batch)) {
+        if (cursor !== undefined && record.id >= cursor) continue;
+        if (matchesRequestFilter(record, filter)) found.push(record);
+      }
+      found = newestFirstUnique(found).slice(0, limit + 1);
+    }
+  }
+  const items = found.slice(0, limit).map((r) => structuredClone(r));
+  const more = found.length > limit || (stoppedEarly && items.length === limit);
+  return more ? { items, next: items.at(-1)?.id } : { items };
+}
+
+/** Whole batches past `maxRecords` or wholly older than `before` go; one straddling `before` is rewritten. */
+async function pruneBatches(
+  { list, recordsOf, indexesOf, remove, write }: Batches,
+  { maxRecords, before }: RequestLogRetention,
+): Promise<number> {
+  let kept = 0;
+  let removed = 0;
+  for (const batch of await list()) {
+    const past = maxRecords !== undefined && kept >= maxRecords;
+    if (past || (before !== undefined && finishedAt(batch.max) < before)) {
+      await remove(batch);
+      removed += batch.count;
+      continue;
+    }
+    kept += batch.count;
+    if (before === undefined) continue;
+    const [index] = await indexesOf([batch]);
+    if (index && index.minAt >= before) continue;
+    const records = await recordsOf(batch);
+    const newer = records.filter((r) => r.at >= before);
+    if (newer.length === records.length) continue;
+    if (newer.length > 0) await write(newer);
+    await remove(batch);
+    removed += records.length - newer.length;
+    kept -= records.length - newer.length;
+  }
+  return removed;
 }
 
 /** Parsed batches and indexes by path; the oldest-inserted go first past `maxRecords`. */

@@ -114,7 +114,12 @@ export function requestLogTests({ open }: StorageSuite): void {
         expect(await pages(log, filter, 4), JSON.stringify(filter)).toEqual(wanted);
       }
     });
+  });
+  retentionTests(logOf);
+}
 
+function retentionTests(logOf: () => Promise<RequestLogStore>): void {
+  describe("request log: retries and retention", () => {
     it("does not duplicate a batch appended twice (a retry)", async () => {
       const log = await logOf();
       const batch = [requestRecordAt(1, "cccc"), requestRecordAt(2, "cccc")];
