@@ -2,18 +2,19 @@ import type { Storage } from "@keyhive/gateway";
 import { createD1Context, type D1DatabaseLike } from "./d1-context.js";
 import { createD1HistoryStore } from "./d1-history.js";
 import { createD1KeyStore } from "./d1-keys.js";
+import { createD1RequestLog } from "./d1-request-log.js";
 import { createD1SettingsStore, createD1TokenStore, readD1Revision } from "./d1-tokens-settings.js";
 import { createD1UsageStore } from "./d1-usage.js";
 
 export type { D1DatabaseLike, D1StatementLike } from "./d1-context.js";
-export { D1_MIGRATION_SQL, d1MigrationStatements } from "./d1-schema.js";
+export { D1_MIGRATION_SQL, D1_MIGRATIONS, D1_REQUEST_LOG_MIGRATION_SQL, d1MigrationStatements } from "./d1-schema.js";
 export { D1_SCHEMA_MISSING_CODE, d1SchemaMissingMessage } from "./d1-schema-guard.js";
 
 export interface D1StorageOptions {
   /** The D1 database binding, e.g. `env.KEYHIVE_DB`. */
   binding: D1DatabaseLike;
   /**
-   * Apply `migrations/0001_init.sql` (idempotent `CREATE … IF NOT EXISTS`) on first use. Turn
+   * Apply `migrations/*.sql` (idempotent `CREATE … IF NOT EXISTS`) on first use. Turn
    * off when you run `wrangler d1 migrations apply` yourself. @default true
    */
   migrate?: boolean;
@@ -47,6 +48,7 @@ export function createD1Storage(options: D1StorageOptions): Storage {
     settings: createD1SettingsStore(ctx),
     usage: createD1UsageStore(ctx),
     history: createD1HistoryStore(ctx, options.historyRetentionDays ?? 30),
+    requestLog: createD1RequestLog(ctx),
     revision: () => readD1Revision(ctx),
   };
 }

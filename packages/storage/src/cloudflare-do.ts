@@ -73,6 +73,8 @@ export function withCoordinator(storage: Storage, options: CoordinatorOptions): 
     settings,
     usage: storage.usage,
     history: storage.history,
+    // Written in batches by each isolate; the durable store's own semantics suffice (no overlay).
+    ...(storage.requestLog ? { requestLog: storage.requestLog } : {}),
     revision: async () => {
       const [own, durable] = await Promise.all([call<number>({ op: "revision" }), storage.revision()]);
       // The durable part changes once KV has propagated, so a stale first read is read again.

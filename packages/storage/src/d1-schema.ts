@@ -1,6 +1,7 @@
 /**
- * The D1 schema, kept byte-for-byte equal to `migrations/0001_init.sql` (a test checks it) so
- * it can be applied from code or with `wrangler d1 migrations apply`.
+ * The D1 schema, kept byte-for-byte equal to `migrations/0001_init.sql` and
+ * `migrations/0002_request_log.sql` (a test checks them) so it can be applied from code or with
+ * `wrangler d1 migrations apply`. A database that has only the first gets the second the same way.
  */
 export const D1_MIGRATION_SQL = `-- Keyhive storage schema for Cloudflare D1 (SQLite). Every statement is idempotent.
 CREATE TABLE IF NOT EXISTS keys (
@@ -48,8 +49,33 @@ CREATE INDEX IF NOT EXISTS history_kind_at ON history (kind, at);
 CREATE INDEX IF NOT EXISTS history_key_at ON history (key_id, at);
 `;
 
+export const D1_REQUEST_LOG_MIGRATION_SQL = `-- Keyhive request log for Cloudflare D1 (SQLite). Every statement is idempotent.
+CREATE TABLE IF NOT EXISTS requests (
+  id TEXT PRIMARY KEY,
+  at INTEGER NOT NULL,
+  instance TEXT NOT NULL,
+  token_id TEXT,
+  provider TEXT NOT NULL,
+  model TEXT,
+  key_ids TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS requests_at ON requests (at);
+CREATE INDEX IF NOT EXISTS requests_token_id ON requests (token_id, id);
+CREATE INDEX IF NOT EXISTS requests_model_id ON requests (model, id);
+CREATE INDEX IF NOT EXISTS requests_status_id ON requests (status, id);
+`;
+
+/** Every migration file, in the order wrangler applies them. */
+export const D1_MIGRATIONS = [
+  { file: "0001_init.sql", sql: D1_MIGRATION_SQL },
+  { file: "0002_request_log.sql", sql: D1_REQUEST_LOG_MIGRATION_SQL },
+] as const;
+
 /** The schema as single statements (D1 prepares one statement at a time). */
-export function d1MigrationStatements(sql: string = D1_MIGRATION_SQL): string[] {
+export function d1MigrationStatements(sql: string = D1_MIGRATIONS.map((m) => m.sql).join("\n")): string[] {
   return sql
     .split(";")
     .map((s) => s.replace(/^\s*--.*$/gm, "").trim())

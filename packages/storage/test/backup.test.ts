@@ -9,7 +9,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportStore } from "../src/backup.js";
 import { importStore } from "../src/backup-import.js";
-import { D1_MIGRATION_SQL } from "../src/cloudflare-d1.js";
+import { D1_MIGRATION_SQL, D1_MIGRATIONS } from "../src/cloudflare-d1.js";
 import { withEncryption } from "../src/encryption.js";
 import { createFsStorage } from "../src/fs.js";
 import { createMemoryStorage } from "../src/memory.js";
@@ -150,6 +150,13 @@ describe("backup and migration", () => {
 describe("D1 migration", () => {
   it("ships migrations/0001_init.sql equal to the exported D1_MIGRATION_SQL", async () => {
     expect(await readFile(new URL("../migrations/0001_init.sql", import.meta.url), "utf8")).toBe(D1_MIGRATION_SQL);
+  });
+
+  it("ships every migration file the storage applies, byte for byte, and no other", async () => {
+    const { readdir } = await import("node:fs/promises");
+    const dir = new URL("../migrations/", import.meta.url);
+    expect((await readdir(dir)).sort()).toEqual(D1_MIGRATIONS.map((m) => m.file));
+    for (const { file, sql } of D1_MIGRATIONS) expect(await readFile(new URL(file, dir), "utf8"), file).toBe(sql);
   });
 });
 

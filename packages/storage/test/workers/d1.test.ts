@@ -4,7 +4,7 @@ import { createD1Storage } from "../../src/cloudflare-d1.js";
 import { failing, writeBudget } from "../failing-writes.js";
 import { testRecordNames } from "../record-names.case.js";
 
-const TABLES = ["keys", "key_changes", "tokens", "settings", "meta", "usage", "history"];
+const TABLES = ["keys", "key_changes", "tokens", "settings", "meta", "usage", "history", "requests"];
 
 async function freshD1(now?: () => number) {
   const storage = createD1Storage({ binding: env.DB, now });
