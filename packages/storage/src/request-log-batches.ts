@@ -28,6 +28,11 @@ export interface BatchIndex {
   minStatus: number;
   maxStatus: number;
   maxDurationMs: number;
+  /**
+   * The same sets over the failed records (status ≥ 400) only: "this token's failures" is the
+   * common question, and without these a batch holding the token and some failure can't be skipped.
+   */
+  failed?: Pick<BatchIndex, "tokens" | "providers" | "models" | "keys">;
 }
 
 const ID_BODY = /^[0-9a-z]{14,24}$/;
@@ -55,20 +60,15 @@ export function batchNameOf(records: readonly StoredRequest[]): string {
 }
 
 export function indexOf(records: readonly StoredRequest[]): BatchIndex {
-  const tokens = new Set<string>();
-  const providers = new Set<string>();
-  const models = new Set<string>();
-  const keys = new Set<string>();
+  const failed = records.filter((r) => r.status >= 400);
   const index: BatchIndex = {
     minAt: Number.POSITIVE_INFINITY,
     maxAt: Number.NEGATIVE_INFINITY,
-    tokens: [],
-    providers: [],
-    models: [],
-    keys: [],
+    ...valuesOf(records),
     minStatus: 999,
     maxStatus: 0,
     maxDurationMs: 0,
+    ...(failed.length > 0 ? { failed: valuesOf(failed) } : {}),
   };
   for (const r of records) {
     index.minAt = Math.min(index.minAt, r.at);
@@ -76,23 +76,37 @@ export function indexOf(records: readonly StoredRequest[]): BatchIndex {
     index.minStatus = Math.min(index.minStatus, r.status);
     index.maxStatus = Math.max(index.maxStatus, r.status);
     index.maxDurationMs = Math.max(index.maxDurationMs, r.durationMs);
+  }
+  return index;
+}
+
+function valuesOf(records: readonly StoredRequest[]): Pick<BatchIndex, "tokens" | "providers" | "models" | "keys"> {
+  const tokens = new Set<string>();
+  const providers = new Set<string>();
+  const models = new Set<string>();
+  const keys = new Set<string>();
+  for (const r of records) {
     if (r.token) tokens.add(r.token.id);
     providers.add(r.provider);
     if (r.model !== null) models.add(r.model);
     if (r.keyId !== null) keys.add(r.keyId);
     for (const attempt of r.attempts) keys.add(attempt.keyId);
   }
-  return { ...index, tokens: [...tokens], providers: [...providers], models: [...models], keys: [...keys] };
+  return { tokens: [...tokens], providers: [...providers], models: [...models], keys: [...keys] };
 }
 
 /** False only when no record of the batch can match. */
 export function mayMatch(index: BatchIndex, filter: RequestFilter): boolean {
   if (filter.since !== undefined && index.maxAt < filter.since) return false;
   if (filter.until !== undefined && index.minAt >= filter.until) return false;
-  if (filter.token !== undefined && !index.tokens.includes(filter.token)) return false;
-  if (filter.provider !== undefined && !index.providers.includes(filter.provider)) return false;
-  if (filter.model !== undefined && !index.models.includes(filter.model)) return false;
-  if (filter.key !== undefined && !index.keys.includes(filter.key)) return false;
+  // Failed-only (or a 4xx/5xx status): the failed records' own sets, when the batch has any.
+  const onlyFailed = filter.failed || (filter.status !== undefined && filter.status.min >= 400);
+  const sets = onlyFailed ? index.failed : index;
+  if (!sets) return false;
+  if (filter.token !== undefined && !sets.tokens.includes(filter.token)) return false;
+  if (filter.provider !== undefined && !sets.providers.includes(filter.provider)) return false;
+  if (filter.model !== undefined && !sets.models.includes(filter.model)) return false;
+  if (filter.key !== undefined && !sets.keys.includes(filter.key)) return false;
   if (filter.status && (index.maxStatus < filter.status.min || index.minStatus > filter.status.max)) return false;
   if (filter.failed && index.maxStatus < 400) return false;
   if (filter.slowMs !== undefined && index.maxDurationMs < filter.slowMs) return false;

@@ -32,6 +32,9 @@ import {
   parseBatchName,
 } from "./request-log-batches.js";
 
+/** Batches read in parallel while walking a query (at most this many read past the page's end). */
+const READ_AHEAD = 8;
+
 export interface RequestLogContext {
   store: Unstorage;
   k: (...parts: string[]) => string;
@@ -117,24 +120,41 @@ async function queryBatches(
   );
   let found: StoredRequest[] = [];
   let stoppedEarly = false;
-  // Indexes in parallel a chunk at a time; batches read in order.
+  const full = (batch: BatchName) => {
+    const kth = found.length >= limit ? found[limit - 1] : undefined;
+    return kth !== undefined && idBody(kth.id) > batch.max;
+  };
+  // Indexes read a chunk at a time in parallel; the batches that may match, 8 at a time.
   for (let start = 0; start < candidates.length && !stoppedEarly; start += concurrency * 4) {
     const chunk = candidates.slice(start, start + concurrency * 4);
     const indexes = await indexesOf(chunk);
-    for (const [i, batch] of chunk.entries()) {
-      const kth = found.length >= limit ? found[limit - 1] : undefined;
-      if (kth && idBody(kth.id) > batch.max) {
-        stoppedEarly = true;
-        break;
-      }
+    const passing = chunk.filter((_, i) => {
       const index = indexes[i];
-      if (index && !mayMatch(index, filter)) continue;
-      for (const record of await recordsOf(batch)) {
-        if (cursor !== undefined && record.id >= cursor) continue;
-        if (matchesRequestFilter(record, filter)) found.push(record);
+      return !index || mayMatch(index, filter);
+    });
+    for (let at = 0; at < passing.length && !stoppedEarly; at += READ_AHEAD) {
+      const window = passing.slice(at, at + READ_AHEAD);
+      if (full(window[0] as BatchName)) stoppedEarly = true;
+      const loaded = stoppedEarly ? [] : await Promise.all(window.map(recordsOf));
+      for (const [i, records] of loaded.entries()) {
+        if (full(window[i] as BatchName)) {
+          stoppedEarly = true;
+          break;
+        }
+        for (const record of records) {
+          if (cursor !== undefined && record.id >= cursor) continue;
+          if (matchesRequestFilter(record, filter)) found.push(record);
+        }
+        found = newestFirstUnique(found).slice(0, limit + 1);
       }
-      found = newestFirstUnique(found).slice(0, limit + 1);
     }
+    // A chunk whose every batch was skipped may still end the walk: the next one is older.
+    if (
+      !stoppedEarly &&
+      start + chunk.length < candidates.length &&
+      full(candidates[start + chunk.length] as BatchName)
+    )
+      stoppedEarly = true;
   }
   const items = found.slice(0, limit).map((r) => structuredClone(r));
   const more = found.length > limit || (stoppedEarly && items.length === limit);
