@@ -11,13 +11,15 @@ export interface DialogProps {
   children: ComponentChildren;
   footer?: ComponentChildren;
   wide?: boolean;
+  /** An extra class on the <dialog> (`drawer`: at the side, full screen on a phone). */
+  className?: string;
 }
 
 /**
  * A modal on the native <dialog>: showModal() makes the rest of the page inert (focus stays
  * inside), Escape closes it, and focus returns to the opener afterwards.
  */
-export function Dialog({ title, onClose, children, footer, wide }: DialogProps) {
+export function Dialog({ title, onClose, children, footer, wide, className }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
@@ -63,7 +65,7 @@ export function Dialog({ title, onClose, children, footer, wide }: DialogProps) 
   }, [opener]);
   const id = `dlg-${title.replace(/\W+/g, "-").toLowerCase()}`;
   return (
-    <dialog ref={ref} class={wide ? "dialog wide" : "dialog"} aria-labelledby={id}>
+    <dialog ref={ref} class={["dialog", wide && "wide", className].filter(Boolean).join(" ")} aria-labelledby={id}>
       <header class="dialog-head">
         <h2 id={id}>{title}</h2>
         <button type="button" class="icon dialog-x" aria-label={t("close")} onClick={() => closeRef.current()}>

@@ -1,3 +1,5 @@
+import { enTimeline } from "./i18n-en-timeline.js";
+
 /** English texts; the keys of this object are the message ids used by t(). */
 export const en = {
   adminTokens: "Admin tokens",
@@ -288,4 +290,5 @@ export const en = {
   failure_rate_limited: "Rate limited",
   failure_upstream_error: "Upstream error",
   failure_client_error: "Client error",
+  ...enTimeline,
 };

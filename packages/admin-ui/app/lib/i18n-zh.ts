@@ -1,4 +1,5 @@
 import type { en } from "./i18n-en.js";
+import { zhTimeline } from "./i18n-zh-timeline.js";
 
 /** 简体中文. Typed against the English texts, so a missing or stray id fails the type check. */
 export const zh: Record<keyof typeof en, string> = {
@@ -289,4 +290,5 @@ export const zh: Record<keyof typeof en, string> = {
   failure_rate_limited: "被限流",
   failure_upstream_error: "上游错误",
   failure_client_error: "客户端错误",
+  ...zhTimeline,
 };

@@ -22,3 +22,20 @@ export type Page<T> = Omit<AdminApi.KeyPage, "data"> & { data: T[] };
 
 /** A provider's id as `/public/api/info` lists it (gateways before ids-only sent `{id, name}`). */
 export const providerId = (p: string | { id: string; name?: string }) => (typeof p === "string" ? p : p.id);
+
+/** `GET /admin/api/keys/{id}/timeline` (its schema is not in the types-only entry yet). */
+export interface KeyTimeline {
+  keyId: string;
+  keyMasked: string;
+  status: KeyStatus;
+  since: number;
+  until: number;
+  bucketMs: number;
+  /** Newest first. */
+  transitions: { at: number; from: KeyStatus; to: KeyStatus; reason?: string }[];
+  balances: { at: number; balance: number }[];
+  /** Oldest first. */
+  buckets: { at: number; requests: number; failures: number; p50Ms: number | null; p95Ms: number | null }[];
+  source: "storage" | "ring" | "off";
+  truncated: boolean;
+}

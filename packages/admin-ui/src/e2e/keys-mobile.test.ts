@@ -32,7 +32,7 @@ async function expectRowsOnScreen(page: Page, count: number) {
     await row.scrollIntoViewIfNeeded();
     expect(((await row.locator('td[data-col="key"]').textContent()) ?? "").trim()).toMatch(/^sk-/);
     const buttons = await row.getByRole("button").all();
-    expect(buttons).toHaveLength(3); // copy, enable/disable, delete
+    expect(buttons).toHaveLength(4); // copy, timeline, enable/disable, delete
     const checkbox = row.getByRole("checkbox");
     for (const part of [row.locator('td[data-col="key"]'), row.locator(".badge"), checkbox, ...buttons]) {
       const box = await extent(part);
@@ -77,9 +77,9 @@ describe.each([
   it("acts on a key from its card: disable, enable, select", async () => {
     const { page } = rig();
     const row = page.locator("tbody tr").first();
-    await row.getByRole("button").nth(1).click();
+    await row.getByRole("button").nth(2).click();
     await row.locator(".badge-disabled").waitFor();
-    await row.getByRole("button").nth(1).click();
+    await row.getByRole("button").nth(2).click();
     await expect.poll(() => page.locator("tbody .badge-disabled").count()).toBe(0);
     await row.getByRole("checkbox").click();
     expect(await page.getByTestId("selection-count").textContent()).toMatch(/(^| )1( |$)/);

@@ -15,11 +15,13 @@ export function KeyRow({
   selection,
   onToggleDisabled,
   onDelete,
+  onTimeline,
 }: {
   k: Key;
   selection: KeySelection;
   onToggleDisabled: (key: Key) => void;
   onDelete: (key: Key) => void;
+  onTimeline: (key: Key) => void;
 }) {
   const selected = selection.has(k.id);
   const onToggle = () => selection.toggleRow(k.id);
@@ -63,6 +65,9 @@ export function KeyRow({
       </td>
       <td class="row-actions">
         <CopyButton label={t("copy")} text={() => keySecret(k.id)} />
+        <button type="button" class="small" onClick={() => onTimeline(k)}>
+          {t("timeline")}
+        </button>
         <button type="button" class="small" onClick={() => onToggleDisabled(k)}>
           {k.status === "disabled" ? t("enable") : t("disable")}
         </button>

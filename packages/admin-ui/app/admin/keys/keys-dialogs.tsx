@@ -1,7 +1,9 @@
 import { Confirm } from "../../components/dialog.js";
+import type { Key } from "../../lib/types.js";
 import { AddKeysDialog } from "../add-keys-dialog.js";
 import { CheckDialog, type CheckTarget } from "../check-dialog.js";
 import { ExportDialog } from "../export-dialog.js";
+import { KeyTimelineDialog } from "./key-timeline.js";
 import type { KeySelection } from "./use-key-selection.js";
 import type { KeysQuery } from "./use-keys-query.js";
 
@@ -10,6 +12,7 @@ export type KeysDialog =
   | { kind: "add" }
   | { kind: "check"; target: CheckTarget }
   | { kind: "export" }
+  | { kind: "timeline"; key: Key }
   | { kind: "confirm"; message: string; label: string; run: () => void };
 
 /** Renders the open dialog; check results update the table's rows as they arrive. */
@@ -52,6 +55,8 @@ export function KeysDialogs({
       );
     case "export":
       return <ExportDialog filter={query.filter} selectedIds={selection.pickedIds()} onClose={onClose} />;
+    case "timeline":
+      return <KeyTimelineDialog k={dialog.key} onClose={onClose} />;
     case "confirm":
       return (
         <Confirm message={dialog.message} confirmLabel={dialog.label} danger onConfirm={dialog.run} onClose={onClose} />

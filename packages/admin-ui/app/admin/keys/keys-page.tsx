@@ -86,6 +86,7 @@ export function KeysPage() {
         onToggleDisabled={(k) =>
           run(t(k.status === "disabled" ? "enabled" : "disabled"), () => setKeyDisabled(k.id, k.status !== "disabled"))
         }
+        onTimeline={(k) => setDialog({ kind: "timeline", key: k })}
         onDelete={(k) =>
           confirm(t("confirmDeleteOne", { key: k.key }), t("delete"), () =>
             run(t("deleted"), () => deleteKeys({ ids: [k.id] })),

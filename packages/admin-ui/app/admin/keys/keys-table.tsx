@@ -11,11 +11,13 @@ export function KeysTable({
   selection,
   onToggleDisabled,
   onDelete,
+  onTimeline,
 }: {
   query: KeysQuery;
   selection: KeySelection;
   onToggleDisabled: (key: Key) => void;
   onDelete: (key: Key) => void;
+  onTimeline: (key: Key) => void;
 }) {
   const { rows, loading, sort, order } = query;
   const sortHeader = (column: KeySort, label: string) => (
@@ -53,7 +55,14 @@ export function KeysTable({
         </thead>
         <tbody>
           {rows.map((k) => (
-            <KeyRow key={k.id} k={k} selection={selection} onToggleDisabled={onToggleDisabled} onDelete={onDelete} />
+            <KeyRow
+              key={k.id}
+              k={k}
+              selection={selection}
+              onToggleDisabled={onToggleDisabled}
+              onDelete={onDelete}
+              onTimeline={onTimeline}
+            />
           ))}
         </tbody>
       </table>

@@ -59,7 +59,7 @@ export function LogsPage() {
       const page = await api<RequestLogPage>("/admin/api/logs", {
         query: { ...query, limit: PAGE, cursor: current.next },
       });
-      list.setData({ items: [...current.items, ...page.items], next: page.next });
+      list.setData({ ...page, items: [...current.items, ...page.items] });
     } catch (e) {
       setNotice(errorText(e));
     }

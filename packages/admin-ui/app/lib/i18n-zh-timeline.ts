@@ -1,0 +1,30 @@
+import type { enTimeline } from "./i18n-en-timeline.js";
+
+/** 简体中文：密钥时间线与日志筛选。Typed against the English texts. */
+export const zhTimeline: Record<keyof typeof enTimeline, string> = {
+  timeline: "时间线",
+  timelineTitle: "{key} 的时间线",
+  timelineTransitions: "状态变化",
+  timelineNoTransitions: "此时间段内没有状态变化。",
+  timelineTime: "时间",
+  timelineChange: "变化",
+  timelineReason: "原因",
+  timelineLatency: "延迟（毫秒）",
+  timelineErrorRate: "错误率（%）",
+  timelineRequestsOne: "1 次请求",
+  timelineRequestsMany: "{n} 次请求",
+  timelineFailuresOne: "1 次失败",
+  timelineFailuresMany: "{n} 次失败",
+  timelineSummary: "最近 24 小时：{requests}，{failures}",
+  timelineTruncated: "仅统计最新的尝试（此时间段内超过 50,000 次）。",
+  timelineLogOff: "请求日志已关闭：没有延迟与错误率。",
+  timelineSeeRequests: "查看请求",
+  logRange: "时间范围",
+  logRangeAll: "全部",
+  logRange15m: "最近 15 分钟",
+  logRange1h: "最近 1 小时",
+  logRange24h: "最近 24 小时",
+  logRange7d: "最近 7 天",
+  logToken: "令牌",
+  logKey: "密钥 ID",
+};
