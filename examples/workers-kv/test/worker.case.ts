@@ -211,6 +211,22 @@ export function testWorker(options: WorkerCaseOptions): void {
       expect((await call("/v1/models", { headers: { authorization: "Bearer kh-wrong" } })).status).toBe(401);
     });
 
+    it("writes the request log to the Worker's storage in the background (waitUntil), within 5 s", async () => {
+      const storage = await options.openStorage(mf);
+      const sent = Date.now();
+      expect((await chat({ model: "gpt-4o-mini" })).status).toBe(200);
+      const stored = async () =>
+        (await storage.requestLog?.query({ filter: { since: sent - 1000 }, limit: 100 }))?.items ?? [];
+      await expect.poll(async () => (await stored()).length, { timeout: 5000, interval: 200 }).toBeGreaterThan(0);
+      const [record] = await stored();
+      expect(record).toMatchObject({ status: 200, model: "gpt-4o-mini", provider: "openai", surface: "chat" });
+      expect(JSON.stringify(record)).not.toContain(TOKEN);
+      const listed = (await (await call("/admin/api/logs?limit=5", { headers: { cookie } })).json()) as {
+        source: string;
+      };
+      expect(listed.source).toBe("storage");
+    });
+
     it("throttles sign-in by CF-Connecting-IP (X-Forwarded-For buys nothing), logout revokes, the public URL is pinned", async () => {
       const login = (password: string, headers: Record<string, string>) =>
         call("/admin/api/login", {

@@ -76,8 +76,10 @@ export function withEncryption(storage: Storage, options: EncryptionOptions): St
     usage: storage.usage,
     history: storage.history,
     revision: () => storage.revision(),
-    // Counters and change notification carry no secret: passed through as they are.
+    // Counters, change notification and the request log carry no secret (request records hold
+    // masked keys only): passed through as they are.
     ...(storage.counters ? { counters: storage.counters } : {}),
+    ...(storage.requestLog ? { requestLog: storage.requestLog } : {}),
     ...(storage.watch ? { watch: storage.watch.bind(storage) } : {}),
     close: storage.close ? () => storage.close?.() ?? Promise.resolve() : undefined,
   };
