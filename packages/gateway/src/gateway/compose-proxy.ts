@@ -13,6 +13,7 @@ import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import type { SharedStateSync } from "../shared-state.js";
 import type { Provider } from "../spec/provider.js";
 import type { CounterStore } from "../spec/storage.js";
+import { requestSpans } from "../tracing/request-spans.js";
 import type { GatewayOptions } from "./gateway-options.js";
 
 export interface ProxyParts {
@@ -43,7 +44,11 @@ export function composeProxy(options: GatewayOptions, parts: ProxyParts): ProxyF
     limits: new TokenLimits(usage, now, parts.counters),
     recordUnserved: parts.recordUnserved,
     bodySample: bodySampler(() => settings.value.bodySampling),
-    observers: options.onOutcome ? [parts.metrics, options.onOutcome] : [parts.metrics],
+    observers: [
+      ...(options.onOutcome ? [parts.metrics, options.onOutcome] : [parts.metrics]),
+      // Tracing off: no observer at all, nothing runs per request.
+      ...(options.tracing ? [requestSpans(options.tracing, options.onError)] : []),
+    ],
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     options: () => {
       const s = settings.value;

@@ -14,6 +14,7 @@ import type { SettingsRuntime } from "../settings/settings-runtime.js";
 import type { GatewaySettings } from "../settings/settings-schema.js";
 import type { Provider } from "../spec/provider.js";
 import type { Storage } from "../spec/storage.js";
+import type { TracingOptions } from "../tracing/request-spans.js";
 
 export interface GatewayOptions {
   providers: Provider[];
@@ -103,6 +104,13 @@ export interface GatewayOptions {
   logger?: (line: string) => void;
   /** Observes every proxied request (accounting, logs). Never receives secrets. */
   onOutcome?: (outcome: ProxyOutcome) => void;
+  /**
+   * OpenTelemetry tracing: a `keyhive.request` span per proxied request with a `keyhive.attempt`
+   * child per attempt, recorded once the response ended. Pass your tracer and the
+   * `@opentelemetry/api` module (an optional peer dependency the gateway never imports at run
+   * time): `{ tracer: otel.trace.getTracer("keyhive"), api: otel }`. @default off
+   */
+  tracing?: TracingOptions;
   /** Where errors of background work go. @default console.error */
   onError?: (error: unknown) => void;
   /** Injected clock, for tests. @default Date.now */
