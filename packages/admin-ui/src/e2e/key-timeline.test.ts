@@ -85,6 +85,14 @@ describe("the key timeline in Chromium", () => {
     await rig().screenshot("key-timeline-zh");
   });
 
+  it("See requests opens the Logs page filtered by the key: its one request", async () => {
+    const { page, url } = rig();
+    await page.getByRole("dialog").getByRole("link", { name: "查看请求" }).click();
+    await page.waitForURL(`${url}/admin/logs?key=${deadId}`);
+    await expect.poll(() => page.locator("tbody tr.clickable").count()).toBe(1);
+    expect(await page.getByLabel("密钥 ID").inputValue()).toBe(deadId);
+  });
+
   it("logs no console errors or CSP violations, and no page is wider than its viewport", () => {
     expectCleanRun(rig());
   });

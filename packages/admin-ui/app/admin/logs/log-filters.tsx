@@ -1,50 +1,47 @@
-import { useState } from "preact/hooks";
-import type { ApiInit } from "../../lib/api.js";
+import type { ComponentChildren } from "preact";
+import { useEffect, useState } from "preact/hooks";
 import { t } from "../../lib/i18n.js";
+import type { TokenRecord } from "../../lib/types.js";
+import { LOG_RANGES, type LogFilterFields, type LogRange, NO_LOG_FILTERS } from "./log-query.js";
 
-/** What the admin set in the filter form, as typed. */
-export interface LogFilterFields {
-  provider: string;
-  model: string;
-  status: string;
-  failed: boolean;
-  slow: boolean;
-  slowMs: string;
-}
+const RANGE_LABELS = {
+  "": "logRangeAll",
+  "15m": "logRange15m",
+  "1h": "logRange1h",
+  "24h": "logRange24h",
+  "7d": "logRange7d",
+} as const;
+const RANGES = ["", ...Object.keys(LOG_RANGES)] as LogRange[];
 
-export const NO_LOG_FILTERS: LogFilterFields = {
-  provider: "",
-  model: "",
-  status: "",
-  failed: false,
-  slow: false,
-  slowMs: "1000",
-};
+type TextField = "provider" | "model" | "status" | "slowMs" | "range" | "token" | "key";
 
-/** The filters as the log routes take them (list, tail and export share them). */
-export function logQuery(f: LogFilterFields): NonNullable<ApiInit["query"]> {
-  return {
-    provider: f.provider,
-    model: f.model.trim(),
-    status: f.status.trim(),
-    failed: f.failed ? "true" : undefined,
-    slowMs: f.slow && f.slowMs.trim() ? f.slowMs.trim() : undefined,
-  };
-}
-
-/** The filter form; its fields apply on Apply, the two checkboxes at once. */
+/** The filter form, showing `value` (the page URL's filters); text fields apply on Apply, selects and checkboxes at once. */
 export function LogFilterBar({
+  value,
   providers,
+  tokens,
   onApply,
 }: {
+  value: LogFilterFields;
   providers: string[];
+  tokens: Pick<TokenRecord, "id" | "name">[];
   onApply: (fields: LogFilterFields) => void;
 }) {
-  const [draft, setDraft] = useState<LogFilterFields>(NO_LOG_FILTERS);
-  const text = (name: "provider" | "model" | "status" | "slowMs") => ({
+  const [draft, setDraft] = useState<LogFilterFields>(value);
+  // A new URL (back button, a shared link) shows its filters.
+  useEffect(() => setDraft(value), [JSON.stringify(value)]);
+  const text = (name: TextField) => ({
     id: `lf-${name}`,
     value: draft[name],
     onInput: (e: Event) => setDraft({ ...draft, [name]: (e.target as HTMLInputElement).value }),
+  });
+  const select = (name: "provider" | "range" | "token") => ({
+    ...text(name),
+    onChange: (e: Event) => {
+      const next = { ...draft, [name]: (e.target as HTMLSelectElement).value };
+      setDraft(next);
+      onApply(next);
+    },
   });
   const check = (name: "failed" | "slow") => ({
     id: `lf-${name}`,
@@ -56,12 +53,6 @@ export function LogFilterBar({
       onApply(next);
     },
   });
-
-  const reset = () => {
-    setDraft(NO_LOG_FILTERS);
-    onApply(NO_LOG_FILTERS);
-  };
-
   return (
     <form
       class="filters card"
@@ -71,16 +62,92 @@ export function LogFilterBar({
         onApply(draft);
       }}
     >
+      <Selects select={select} providers={providers} tokens={tokens} />
+      <TextInputs text={text} />
+      <div class="field buttons log-checks">
+        <label>
+          <input {...check("failed")} /> {t("logFailedOnly")}
+        </label>
+        <label>
+          <input {...check("slow")} /> {t("logSlowOnly")}
+        </label>
+      </div>
+      <div class="field buttons">
+        <button type="submit" class="primary">
+          {t("apply")}
+        </button>
+        <button type="button" onClick={() => onApply(NO_LOG_FILTERS)}>
+          {t("reset")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The time range, provider and token selects. */
+function Selects({
+  select,
+  providers,
+  tokens,
+}: {
+  select: (name: "provider" | "range" | "token") => Record<string, unknown>;
+  providers: string[];
+  tokens: Pick<TokenRecord, "id" | "name">[];
+}) {
+  return (
+    <>
+      <Select id="range" label={t("logRange")} props={select("range")}>
+        {RANGES.map((r) => (
+          <option key={r} value={r}>
+            {t(RANGE_LABELS[r])}
+          </option>
+        ))}
+      </Select>
+      <Select id="provider" label={t("provider")} props={select("provider")}>
+        <option value="">{t("any")}</option>
+        {providers.map((p) => (
+          <option key={p} value={p}>
+            {p}
+          </option>
+        ))}
+      </Select>
+      <Select id="token" label={t("logToken")} props={select("token")}>
+        <option value="">{t("any")}</option>
+        {tokens.map((tk) => (
+          <option key={tk.id} value={tk.id}>
+            {tk.name || tk.id}
+          </option>
+        ))}
+      </Select>
+    </>
+  );
+}
+
+function Select({
+  id,
+  label,
+  props,
+  children,
+}: {
+  id: string;
+  label: string;
+  props: Record<string, unknown>;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="field">
+      <label for={`lf-${id}`}>{label}</label>
+      <select {...props}>{children}</select>
+    </div>
+  );
+}
+
+function TextInputs({ text }: { text: (name: TextField) => Record<string, unknown> }) {
+  return (
+    <>
       <div class="field">
-        <label for="lf-provider">{t("provider")}</label>
-        <select {...text("provider")} onChange={text("provider").onInput}>
-          <option value="">{t("any")}</option>
-          {providers.map((p) => (
-            <option key={p} value={p}>
-              {p}
-            </option>
-          ))}
-        </select>
+        <label for="lf-key">{t("logKey")}</label>
+        <input {...text("key")} />
       </div>
       <div class="field">
         <label for="lf-model">{t("logModel")}</label>
@@ -94,22 +161,6 @@ export function LogFilterBar({
         <label for="lf-slowMs">{t("logSlowMs")}</label>
         <input type="number" min={0} {...text("slowMs")} />
       </div>
-      <div class="field buttons log-checks">
-        <label>
-          <input {...check("failed")} /> {t("logFailedOnly")}
-        </label>
-        <label>
-          <input {...check("slow")} /> {t("logSlowOnly")}
-        </label>
-      </div>
-      <div class="field buttons">
-        <button type="submit" class="primary">
-          {t("apply")}
-        </button>
-        <button type="button" onClick={reset}>
-          {t("reset")}
-        </button>
-      </div>
-    </form>
+    </>
   );
 }

@@ -1,10 +1,18 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { type ApiInit, api, buildUrl, errorText } from "../../lib/api.js";
 import { t } from "../../lib/i18n.js";
-import { type PublicInfo, providerId, type RequestLogPage, type RequestRecord } from "../../lib/types.js";
+import { location$, useLocation } from "../../lib/router.js";
+import {
+  type PublicInfo,
+  providerId,
+  type RequestLogPage,
+  type RequestRecord,
+  type TokenRecord,
+} from "../../lib/types.js";
 import { useFetch } from "../use-fetch.js";
 import { LogDetail } from "./log-detail.js";
-import { LogFilterBar, type LogFilterFields, logQuery, NO_LOG_FILTERS } from "./log-filters.js";
+import { LogFilterBar } from "./log-filters.js";
+import { fieldsFromSearch, logQuery, logsPageUrl } from "./log-query.js";
 import { LogsTable } from "./logs-table.js";
 import { useLogTail } from "./use-log-tail.js";
 
@@ -25,15 +33,44 @@ function merge(newer: RequestRecord[], older: RequestRecord[]): RequestRecord[] 
   return out;
 }
 
-/** The request log: filters, Live tail, the table (newest first), a request's detail, exports. */
+/** Shows other filters: the URL changes in place (no history entry, no scroll), the page follows it. */
+function applyFilters(url: string) {
+  history.replaceState(null, "", url);
+  location$.set({ path: location.pathname, search: location.search });
+}
+
+/** The filters the page URL names, and the log routes' query for them. */
+function useUrlFilters() {
+  const { search } = useLocation();
+  const fields = useMemo(() => fieldsFromSearch(search), [search]);
+  // A time range counts back from when its filters were applied (or the page loaded).
+  const at = useMemo(() => Date.now(), [search]);
+  return { fields, query: logQuery(fields, at) };
+}
+
+/** Appends the next (older) page to the list. */
+async function loadOlder(
+  list: { data?: RequestLogPage; setData: (data: RequestLogPage) => void },
+  query: NonNullable<ApiInit["query"]>,
+) {
+  const current = list.data;
+  if (!current?.next) return;
+  const page = await api<RequestLogPage>("/admin/api/logs", { query: { ...query, limit: PAGE, cursor: current.next } });
+  list.setData({ ...page, items: [...current.items, ...page.items] });
+}
+
+/**
+ * The request log: filters (kept in the URL, so a reload or a shared link restores them), Live
+ * tail, the table (newest first), a request's detail, exports.
+ */
 export function LogsPage() {
   const info = useFetch(() => api<PublicInfo>("/public/api/info"), []);
-  const [fields, setFields] = useState<LogFilterFields>(NO_LOG_FILTERS);
+  const tokens = useFetch(() => api<{ data: TokenRecord[] }>("/admin/api/tokens"), []);
+  const { fields, query } = useUrlFilters();
   const [live, setLive] = useState(false);
   const [connected, setConnected] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [open, setOpen] = useState<RequestRecord | null>(null);
-  const query = logQuery(fields);
   const list = useFetch(
     () => api<RequestLogPage>("/admin/api/logs", { query: { ...query, limit: PAGE } }),
     [JSON.stringify(query)],
@@ -45,25 +82,19 @@ export function LogsPage() {
 
   useLogTail(live, query, MAX_ROWS, {
     records: (batch) => setFresh((prev) => merge([...batch].reverse(), prev)),
-    dropped: (n) => setNotice(t("logDropped", { n })),
+    // The tail missed some: the first page again has them all.
+    dropped: (n) => {
+      setNotice(t("logDropped", { n }));
+      setFresh([]);
+      list.reload();
+    },
     connected: (ok) => {
       setConnected(ok);
       setNotice(ok ? null : t("logLiveLost"));
     },
   });
 
-  const older = async () => {
-    const current = list.data;
-    if (!current?.next) return;
-    try {
-      const page = await api<RequestLogPage>("/admin/api/logs", {
-        query: { ...query, limit: PAGE, cursor: current.next },
-      });
-      list.setData({ ...page, items: [...current.items, ...page.items] });
-    } catch (e) {
-      setNotice(errorText(e));
-    }
-  };
+  const older = () => loadOlder(list, query).catch((e) => setNotice(errorText(e)));
 
   return (
     <section aria-labelledby="logs-title">
@@ -75,7 +106,12 @@ export function LogsPage() {
           setLive(!live);
         }}
       />
-      <LogFilterBar providers={(info.data?.providers ?? []).map(providerId)} onApply={setFields} />
+      <LogFilterBar
+        value={fields}
+        providers={(info.data?.providers ?? []).map(providerId)}
+        tokens={tokens.data?.data ?? []}
+        onApply={(next) => applyFilters(logsPageUrl(next))}
+      />
       {live && connected && <output class="notice">{t("logLiveOn", { n: MAX_ROWS })}</output>}
       {notice && <p class="error">{notice}</p>}
       {list.error && <p class="error">{list.error}</p>}
