@@ -51,6 +51,7 @@ export {
 export { type ErrorType, errors, GatewayError, type GatewayErrorOptions } from "./spec/errors.js";
 export * from "./spec/provider.js";
 export * from "./spec/storage.js";
+export type { TracingOptions } from "./tracing/request-spans.js";
 export {
   constantTimeEqual,
   DEFAULT_PASSWORD_ITERATIONS,
