@@ -106,9 +106,9 @@ export interface GatewayOptions {
   onOutcome?: (outcome: ProxyOutcome) => void;
   /**
    * OpenTelemetry tracing: a `keyhive.request` span per proxied request with a `keyhive.attempt`
-   * child per attempt, recorded once the response ended. Pass your tracer and the
-   * `@opentelemetry/api` module (an optional peer dependency the gateway never imports at run
-   * time): `{ tracer: otel.trace.getTracer("keyhive"), api: otel }`. @default off
+   * child per attempt, recorded once the response ended, with explicit timestamps. Pass your
+   * tracer: `{ tracer: trace.getTracer("keyhive") }` (`@opentelemetry/api` is an optional peer
+   * dependency the gateway never imports at run time). @default off: nothing runs per request
    */
   tracing?: TracingOptions;
   /** Where errors of background work go. @default console.error */

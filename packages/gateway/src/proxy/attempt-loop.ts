@@ -90,7 +90,7 @@ export async function runAttempts(input: LoopInput, deps: LoopDeps, log: Attempt
     });
     // A silent re-send (below) is not an attempt of its own.
     if (result.kind !== "network" || !result.resendable || log.resent) {
-      log.entries.push(entryOf(key.id, result, sentAt, deps));
+      log.entries.push(entryOf(input, key.id, result, sentAt, deps));
     }
     let another: boolean;
     switch (result.kind) {
@@ -121,12 +121,16 @@ export async function runAttempts(input: LoopInput, deps: LoopDeps, log: Attempt
   }
 }
 
-function entryOf(keyId: string, result: AttemptResult, sentAt: number, deps: LoopDeps): AttemptEntry {
+function entryOf(input: LoopInput, keyId: string, result: AttemptResult, sentAt: number, deps: LoopDeps): AttemptEntry {
   const ms = deps.now() - sentAt;
-  if (result.kind === "success") return { keyId, status: result.answer.status, ms };
-  if (result.kind === "refused") return { keyId, failure: "client_error", status: result.response.status, ms };
-  if (result.kind === "failure") return { keyId, failure: result.failure.kind, status: result.status, ms };
-  return { keyId, failure: "upstream_error", ms };
+  // The deadline is the arrival plus the time budget, so the arrival is known here without more input.
+  const startMs = Math.max(0, sentAt - (input.deadline - input.options.deadlineMs));
+  if (result.kind === "success") return { keyId, status: result.answer.status, ms, startMs };
+  if (result.kind === "refused") {
+    return { keyId, failure: "client_error", status: result.response.status, ms, startMs };
+  }
+  if (result.kind === "failure") return { keyId, failure: result.failure.kind, status: result.status, ms, startMs };
+  return { keyId, failure: "upstream_error", ms, startMs };
 }
 
 /** A key for the next attempt; when every key cools, waits for the soonest if that is allowed. */

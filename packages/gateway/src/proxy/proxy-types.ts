@@ -89,6 +89,8 @@ export interface AttemptEntry {
   status?: number;
   /** From sending to the first byte (or the failure). */
   ms: number;
+  /** From the request's arrival to sending this attempt (ms); absent in records made before it existed. */
+  startMs?: number;
 }
 
 /** What the request log records besides the accounting fields; all cheap to collect. */

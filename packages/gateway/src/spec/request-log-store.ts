@@ -17,6 +17,8 @@ export interface StoredAttempt {
   status?: number;
   /** From sending to the first byte or the failure. */
   ms: number;
+  /** From the request's arrival to sending this attempt; absent in records made before it existed. */
+  startMs?: number;
 }
 
 /** One proxied request, as the gateway's request log records it. */

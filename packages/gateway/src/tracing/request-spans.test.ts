@@ -14,12 +14,14 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_TOKEN, chatBody, startRig, type TestRig } from "../../test/support/index.js";
 import { roundRobin } from "../pool/strategies.js";
+import type { ProxyOutcome } from "../proxy/proxy-types.js";
 
 const INVALID = "sk-tracing-invalid-00000000000001";
 const OK = "sk-tracing-ok-0000000000000000001";
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 let rig: TestRig;
+const outcomes: ProxyOutcome[] = [];
 
 const hrMs = ([s, ns]: otel.HrTime) => s * 1000 + ns / 1e6;
 const requestSpans = () => exporter.getFinishedSpans().filter((s) => s.name === "keyhive.request");
@@ -36,7 +38,11 @@ const nthRequestSpan = async (n: number): Promise<ReadableSpan> => {
 beforeAll(async () => {
   rig = await startRig(
     { keys: { [INVALID]: "invalid", [OK]: "ok" } },
-    { strategy: roundRobin(), tracing: { tracer: provider.getTracer("keyhive-test"), api: otel } },
+    {
+      strategy: roundRobin(),
+      tracing: { tracer: provider.getTracer("keyhive-test") },
+      onOutcome: (outcome) => outcomes.push(outcome),
+    },
   );
   await rig.addKeys([INVALID, OK]);
 });
@@ -53,6 +59,7 @@ describe("tracing", () => {
     const request = await nthRequestSpan(1);
     const ids = new Map(rig.gateway.pool.keysOf().map((k) => [k.secret, k.id]));
     expect(request.kind).toBe(otel.SpanKind.INTERNAL);
+    expect(request.parentSpanContext).toBeUndefined(); // a root: no active context here
     expect(request.status.code).not.toBe(otel.SpanStatusCode.ERROR);
     expect(request.attributes).toMatchObject({
       "keyhive.provider": "fake",
@@ -87,8 +94,18 @@ describe("tracing", () => {
     expect(hrMs(a.endTime)).toBeLessThanOrEqual(hrMs(b.startTime));
     expect(hrMs(b.endTime)).toBeLessThanOrEqual(hrMs(request.endTime));
     expect(hrMs(request.startTime)).toBeLessThanOrEqual(hrMs(request.endTime));
+    // Each attempt starts when it was sent (`startMs` after the arrival, as the request log has it).
+    const detail = outcomes[0]?.detail;
+    expect(hrMs(request.startTime)).toBe(detail?.startedAt);
+    const [sentFirst, sentSecond] = detail?.attempts ?? [];
+    expect(sentFirst?.startMs).toBeTypeOf("number");
+    expect(sentSecond?.startMs).toBeGreaterThanOrEqual((sentFirst?.startMs ?? 0) + (sentFirst?.ms ?? 0));
+    expect(hrMs(a.startTime)).toBe((detail?.startedAt ?? 0) + (sentFirst?.startMs ?? 0));
+    expect(hrMs(b.startTime)).toBe((detail?.startedAt ?? 0) + (sentSecond?.startMs ?? 0));
   });
+});
 
+describe("tracing other requests", () => {
   it("marks a streamed request", async () => {
     const before = requestSpans().length;
     const response = await rig.call("/v1/chat/completions", { json: chatBody({ stream: true }) });

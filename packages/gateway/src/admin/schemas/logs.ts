@@ -11,6 +11,7 @@ export const attemptView = z.strictObject({
   failure: z.optional(described(failureKind, "how the attempt failed; absent when the key answered")),
   status: z.optional(described(z.number(), "the upstream's status, when it answered")),
   ms: described(z.number(), "from sending to the first byte or the failure"),
+  startMs: z.optional(described(z.number(), "from the request's arrival to sending this attempt")),
 });
 
 /** One proxied request. Holds no secret field: keys are masked, tokens named by id and name. */
