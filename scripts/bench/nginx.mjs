@@ -39,7 +39,7 @@ const quote = (text) =>
  */
 export const fixedServer = (port, body, type) => {
   if (body.includes("$")) throw new Error("fixedServer: the body must not contain $");
-  const pieces = body.match(/[^]{1,3000}/g);
+  const pieces = body.match(/[\s\S]{1,3000}/g);
   const set = pieces.map((piece, i) => `            set $fixed_${i} ${quote(piece)};`).join("\n");
   return `
     server {
