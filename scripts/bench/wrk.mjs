@@ -9,7 +9,8 @@ import { join } from "node:path";
 export function findWrk() {
   const probe = spawnSync("wrk", ["-v"], { encoding: "utf8" });
   if (probe.error) return undefined;
-  return { bin: "wrk", version: `${probe.stdout}${probe.stderr}`.split("\n")[0].trim() };
+  const banner = `${probe.stdout}${probe.stderr}`;
+  return { bin: "wrk", version: `wrk ${/wrk (?:debian\/)?(\d[\w.+-]*)/.exec(banner)?.[1] ?? "?"}` };
 }
 
 const chat = (stream) =>
