@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { CLIENT_TOKEN, type Rig } from "./harness.js";
+import { CLIENT_TOKEN, type Rig, VIEWPORTS } from "./harness.js";
 import { addKeys, expectCleanRun, signedInRig } from "./steps.js";
 
 // The Logs page over the request log: a dead key then a live one, the attempts of a request,
@@ -29,6 +29,36 @@ beforeAll(async () => {
 });
 
 const rows = () => rig().page.locator("tbody tr.clickable");
+
+/** At 375×812 each request is a card: its details on screen, named by labels, no sideways scroll; it opens its detail. */
+async function expectPhoneCards() {
+  const { page } = rig();
+  await page.locator("#lang-select").selectOption("en");
+  await page.setViewportSize(VIEWPORTS.mobile);
+  try {
+    const card = rows().first();
+    for (const col of ["time", "status", "model", "key", "duration"]) {
+      const box = await card.locator(`td[data-col="${col}"]`).boundingBox();
+      expect(box, col).not.toBeNull();
+      expect(box!.x, col).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width, col).toBeLessThanOrEqual(VIEWPORTS.mobile.width);
+    }
+    // Labels name the details (no header row on a phone).
+    expect(
+      await card.locator('td[data-col="duration"]').evaluate((td) => getComputedStyle(td, "::before").content),
+    ).toBe('"Duration"');
+    const overflow = await page.evaluate(() => {
+      const wrap = document.querySelector(".table-wrap")!;
+      return { page: document.documentElement.scrollWidth - innerWidth, table: wrap.scrollWidth - wrap.clientWidth };
+    });
+    expect(overflow).toEqual({ page: 0, table: 0 });
+    await card.click();
+    await page.getByRole("dialog").waitFor();
+    await page.getByRole("dialog").getByRole("button", { name: "Close" }).last().click();
+  } finally {
+    await page.setViewportSize(VIEWPORTS.desktop);
+  }
+}
 
 describe("the Logs page in Chromium", () => {
   it("shows the request; its detail lists both attempts, the first one key_invalid", async () => {
@@ -89,6 +119,8 @@ describe("the Logs page in Chromium", () => {
     await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
     await rig().screenshot(screenshot);
   });
+
+  it("on a phone (375×812) each request is a card: no sideways scroll, a card opens its detail", expectPhoneCards);
 
   it("logs no console errors or CSP violations, and no page is wider than its viewport", () => {
     expectCleanRun(rig());

@@ -1,13 +1,32 @@
-import { formatNumber } from "../../lib/format.js";
 import { t } from "../../lib/i18n.js";
 import type { RequestRecord } from "../../lib/types.js";
-import { logTime, ms, statusClass } from "./log-cells.js";
+import { LogRow } from "./log-row.js";
+
+const COLUMNS = [
+  "time",
+  "token",
+  "provider",
+  "surface",
+  "model",
+  "key",
+  "status",
+  "attempts",
+  "ttfb",
+  "duration",
+  "tokens",
+];
 
 /** The log table: one row per request, newest first; a row (click or Enter) opens its detail. */
 export function LogsTable({ rows, onOpen }: { rows: RequestRecord[]; onOpen: (row: RequestRecord) => void }) {
   return (
     <div class="table-wrap card">
       <table class="logs-table">
+        {/* Fixed column widths (styles.css): columns do not jump as Live adds rows. */}
+        <colgroup>
+          {COLUMNS.map((name) => (
+            <col key={name} class={`col-${name}`} />
+          ))}
+        </colgroup>
         <thead>
           <tr>
             <th scope="col">{t("logTime")}</th>
@@ -33,35 +52,7 @@ export function LogsTable({ rows, onOpen }: { rows: RequestRecord[]; onOpen: (ro
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr
-              key={r.id}
-              data-id={r.id}
-              class="clickable"
-              tabIndex={0}
-              onClick={() => onOpen(r)}
-              onKeyDown={(e) => {
-                if (e.key === "Enter" || e.key === " ") {
-                  e.preventDefault();
-                  onOpen(r);
-                }
-              }}
-            >
-              <td>{logTime(r.at)}</td>
-              <td>{r.token?.name ?? t("logNoToken")}</td>
-              <td>{r.provider}</td>
-              <td>{r.surface}</td>
-              <td>{r.model ?? "—"}</td>
-              <td class="mono">{r.keyMasked ?? "—"}</td>
-              <td>
-                <span class={`badge ${statusClass(r.status)}`}>{r.status}</span>
-              </td>
-              <td class="num">{r.attempts.length}</td>
-              <td class="num">{ms(r.ttfbMs)}</td>
-              <td class="num">{ms(r.durationMs)}</td>
-              <td class="num">
-                {formatNumber(r.tokensIn, 0)} / {formatNumber(r.tokensOut, 0)}
-              </td>
-            </tr>
+            <LogRow key={r.id} r={r} onOpen={onOpen} />
           ))}
         </tbody>
       </table>
